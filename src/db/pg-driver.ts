@@ -1,0 +1,40 @@
+import pg from 'pg';
+import type { Db, Queryable } from './db.ts';
+import { TYPE_PARSERS } from './db.ts';
+
+/** A PostgreSQL server through a pool. Type parsers are per pool, never global. */
+export async function openPostgres(connectionString: string, opts: { max?: number } = {}): Promise<Db> {
+  const types = {
+    getTypeParser: (oid: number, format?: string) =>
+      TYPE_PARSERS[oid] ?? pg.types.getTypeParser(oid, format as 'text'),
+  };
+  const pool = new pg.Pool({ connectionString, max: opts.max ?? 10, types: types as never });
+  // Fail fast (and clearly) when the server is not there.
+  const probe = await pool.connect();
+  probe.release();
+  const wrap = (c: pg.Pool | pg.PoolClient): Queryable => ({
+    async query(sql, params) {
+      const res = await c.query(sql, params as unknown[] | undefined);
+      return res.rows;
+    },
+  });
+  return {
+    dialect: 'postgres',
+    query: wrap(pool).query,
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const out = await fn(wrap(client));
+        await client.query('COMMIT');
+        return out;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
