@@ -24,3 +24,4 @@ BEGIN
   END IF;
 END
 $$;
+-- Coordinator-local (not distributed): schema_migrations, event_names, profile_changes.

@@ -1,0 +1,14 @@
+import { readConfig } from '../config.ts';
+import { openDb } from '../db/open.ts';
+import { createServices, type Services } from '../services.ts';
+import { systemClock } from '../shared/clock.ts';
+
+/** Opens the configured store for one CLI command and closes it afterwards. */
+export async function withServices<T>(fn: (s: Services) => Promise<T>): Promise<T> {
+  const db = await openDb(readConfig().store);
+  try {
+    return await fn(createServices({ db, clock: systemClock }));
+  } finally {
+    await db.close();
+  }
+}

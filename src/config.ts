@@ -1,0 +1,23 @@
+import type { StoreConfig } from './db/open.ts';
+
+export interface Config {
+  host: string;
+  port: number;
+  store: StoreConfig;
+  /** Largest accepted request body, in bytes (413 past it). Segment's batch limit is 500 KB; we allow more. */
+  bodyLimit: number;
+  logLevel: string;
+}
+
+/** The only place that reads the environment. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    host: env.HOST ?? '0.0.0.0',
+    port: Number(env.PORT ?? 8080),
+    store: env.DATABASE_URL
+      ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE ? Number(env.DATABASE_POOL_SIZE) : undefined }
+      : { kind: 'pglite', dataDir: env.AUDIENCE_DATA_DIR ?? './data' },
+    bodyLimit: Number(env.AUDIENCE_BODY_LIMIT ?? 4 * 1024 * 1024),
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}
