@@ -48,3 +48,27 @@ forEachStore('store basics', (kind) => {
     assert.equal(row!.d, '2026-03-16');
   });
 });
+
+forEachStore('change records', (kind) => {
+  let db: Db;
+  let drop: () => Promise<void>;
+  before(async () => ({ db, drop } = await freshDb(kind)));
+  after(() => drop());
+
+  test('recordChanges writes one row per change with its names, in the caller transaction', async () => {
+    const { recordChanges } = await import('../src/membership/changes.ts');
+    const ws = '01900000-0000-7000-8000-000000000001';
+    const p1 = '01900000-0000-7000-8000-000000000002';
+    await db.transaction((tx) =>
+      recordChanges(tx, { workspaceId: ws, at: new Date('2026-01-01T00:00:00Z'), changes: [
+        { profileId: p1, kind: 'event', names: ['purchase', "it's \"quoted\" {a,b}"] },
+        { profileId: p1, kind: 'erase' },
+      ] }),
+    );
+    const rows = await db.query<{ kind: string; names: string[] }>('SELECT kind, names FROM profile_changes ORDER BY id');
+    assert.deepEqual(rows, [
+      { kind: 'event', names: ['purchase', "it's \"quoted\" {a,b}"] },
+      { kind: 'erase', names: [] },
+    ]);
+  });
+});
