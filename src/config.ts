@@ -6,6 +6,8 @@ export interface Config {
   store: StoreConfig;
   /** Largest accepted request body, in bytes (413 past it). Segment's batch limit is 500 KB; we allow more. */
   bodyLimit: number;
+  /** Largest import file (.csv, .xlsx, .zip), in bytes (413 past it). */
+  importMaxBytes: number;
   logLevel: string;
 }
 
@@ -18,6 +20,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE ? Number(env.DATABASE_POOL_SIZE) : undefined }
       : { kind: 'pglite', dataDir: env.AUDIENCE_DATA_DIR ?? './data' },
     bodyLimit: Number(env.AUDIENCE_BODY_LIMIT ?? 4 * 1024 * 1024),
+    importMaxBytes: Number(env.AUDIENCE_IMPORT_MAX_BYTES ?? 15 * 1024 * 1024),
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }

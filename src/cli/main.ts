@@ -1,10 +1,14 @@
 import { Command } from 'commander';
 import { AudienceError } from '../shared/errors.ts';
+import { segmentCommands } from './segments.ts';
+import { userCommands } from './user.ts';
 import { workspaceCommands } from './workspace.ts';
 
 /** `audience` CLI: wiring only; each command group lives in its own file. */
 const program = new Command('audience').description('Audience command line').showHelpAfterError();
 workspaceCommands(program);
+segmentCommands(program);
+userCommands(program);
 
 try {
   await program.parseAsync(process.argv);

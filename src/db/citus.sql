@@ -8,12 +8,12 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
     RETURN;
   END IF;
-  FOREACH t IN ARRAY ARRAY['workspaces', 'api_keys', 'attributes', 'tags', 'lists', 'segments', 'segment_usages', 'dnc_entries'] LOOP
+  FOREACH t IN ARRAY ARRAY['workspaces', 'api_keys', 'attributes', 'tags', 'lists', 'segments', 'segment_usages', 'dnc_entries', 'channels'] LOOP
     IF NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = t::regclass) THEN
       EXECUTE format('SELECT create_reference_table(%L)', t);
     END IF;
   END LOOP;
-  FOREACH t IN ARRAY ARRAY['profiles', 'events', 'profile_tags', 'list_members', 'consents'] LOOP
+  FOREACH t IN ARRAY ARRAY['profiles', 'events', 'profile_tags', 'list_members', 'consents', 'privacy_log'] LOOP
     IF NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = t::regclass) THEN
       EXECUTE format('SELECT create_distributed_table(%L, %L, colocate_with => %L)', t, 'profile_id',
         CASE WHEN t = 'profiles' THEN 'default' ELSE 'profiles' END);
@@ -24,4 +24,4 @@ BEGIN
   END IF;
 END
 $$;
--- Coordinator-local (not distributed): schema_migrations, event_names, profile_changes.
+-- Coordinator-local (not distributed): schema_migrations, event_names, profile_changes, jobs, job_items.

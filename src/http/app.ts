@@ -1,10 +1,12 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Services } from '../services.ts';
 import { installAuth } from './auth.ts';
+import { installConsole } from './console.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { routes } from './routes/index.ts';
 
@@ -12,6 +14,8 @@ export interface AppOptions {
   services: Services;
   logger?: Logger | false;
   bodyLimit?: number;
+  /** The built web console to serve at / (default web/dist). */
+  consoleDir?: string;
 }
 
 /** Builds the HTTP app: validation and OpenAPI from the same zod schemas, auth, one error shape, the routes. */
@@ -37,7 +41,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  installAuth(app, opts.services.workspaces);
+  await app.register(cookie);
+  installAuth(app, opts.services);
   for (const plugin of routes) await app.register(plugin, { services: opts.services });
+  await installConsole(app, opts.consoleDir);
   return app;
 }

@@ -1,5 +1,6 @@
 import { loadQueries } from '../db/queries.ts';
 import type { Db } from '../db/db.ts';
+import { createPredefinedSegments } from '../segments/predefined.ts';
 import type { Clock } from '../shared/clock.ts';
 import { Errors } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
@@ -60,6 +61,7 @@ export class WorkspaceService {
       const [workspace] = await tx.query<Workspace>(Q['insert-workspace'], [newId(), input.name, timezone, now]);
       const k = generateKey('secret');
       await tx.query(Q['insert-key'], [newId(), workspace!.id, 'secret', 'Default key', k.prefix, k.hash, now]);
+      await createPredefinedSegments(tx, { workspaceId: workspace!.id, now });
       return { workspace: workspace!, apiKey: k.key };
     });
   }

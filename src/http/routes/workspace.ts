@@ -29,7 +29,7 @@ export const workspaceRoutes: RoutePlugin = async (app, { services }) => {
   }, (req) => ws.get(req.auth.workspaceId));
 
   r.patch('/v1/workspace', {
-    config: { scope: 'write' },
+    config: { scope: 'admin' },
     schema: {
       tags: ['workspace'], summary: 'Rename the workspace, change its time zone or settings',
       body: z.object({
@@ -47,7 +47,7 @@ export const workspaceRoutes: RoutePlugin = async (app, { services }) => {
   }, async (req) => ({ data: await ws.listKeys(req.auth.workspaceId) }));
 
   r.post('/v1/keys', {
-    config: { scope: 'write' },
+    config: { scope: 'admin' },
     schema: {
       tags: ['workspace'],
       summary: 'Create a key: `secret` (full API) or `write` (tracking only, safe in apps)',
@@ -60,7 +60,7 @@ export const workspaceRoutes: RoutePlugin = async (app, { services }) => {
   });
 
   r.delete('/v1/keys/:id', {
-    config: { scope: 'write' },
+    config: { scope: 'admin' },
     schema: { tags: ['workspace'], summary: 'Revoke a key', params: z.object({ id: z.uuid() }), response: { 200: ApiKey } },
   }, (req) => ws.revokeKey(req.auth.workspaceId, req.params.id));
 };

@@ -1,0 +1,16 @@
+import { startServer } from './test/http.ts';
+const T0 = '2026-03-15T12:00:00.000Z';
+const s = await startServer('pglite', { now: T0 });
+const created = await s.call('POST', '/v1/segments', { name: 'x', rule: { event: 'purchase', time: { op: 'within_last', amount: 1, unit: 'hour' } } });
+const seg = created.body.id;
+const w = s.services.membership;
+console.log(await w.runOnce({}), await s.services.db.query('select * from segment_builds'));
+await s.call('POST', '/v1/track', { userId: 'u1', event: 'purchase', timestamp: T0 });
+console.log(await w.runOnce({}));
+console.log(await s.services.db.query('select * from membership_due'));
+s.clock.set(new Date(Date.parse(T0) + 3600000 + 1));
+console.log(await w.runOnce({}));
+console.log(await w.runOnce({}));
+console.log(await s.services.db.query('select * from membership_due'));
+console.log(await s.services.db.query('select * from segment_transitions where segment_id = $1', [seg]));
+await s.close();

@@ -1,0 +1,218 @@
+/**
+ * `npm run bench -- segments`: preview counts of four rules on a generated dataset (median of 5 after a
+ * warm-up), on PostgreSQL and on PGlite, and the per-profile in-memory check (p50/p99 over 10,000
+ * profiles). The datasets are kept between runs (a marker says what they hold): PostgreSQL in the
+ * database audience_bench_segments, PGlite in a data directory (BENCH_PGLITE_DIR).
+ */
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { Db } from '../src/db/db.ts';
+import { openDb } from '../src/db/open.ts';
+import { evaluate, membersQuery, parseRule, type Facts, type RuleNode } from '../src/rules/index.ts';
+import { loadProfileFacts } from '../src/segments/facts.ts';
+import { createServices } from '../src/services.ts';
+import { ManualClock } from '../src/shared/clock.ts';
+import { datasetMarker, generateDataset, specKey, WORKSPACE_ID, type DatasetSpec } from './segments-data.ts';
+
+const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const PG_DB = 'audience_bench_segments';
+const PGLITE_DIR = process.env.BENCH_PGLITE_DIR ?? join(tmpdir(), 'audience-bench-segments-pglite');
+const NOW = '2026-03-15T12:00:00Z';
+const PG_SPEC: DatasetSpec = { seed: 42, profiles: 1_000_000, events: 10_000_000, now: NOW };
+/** PGlite (single-threaded WASM) gets a fifth of the data unless told otherwise: generating 10M events there takes long. */
+const PGLITE_SPEC: DatasetSpec = {
+  seed: 42,
+  profiles: Number(process.env.BENCH_PGLITE_PROFILES ?? 200_000),
+  events: Number(process.env.BENCH_PGLITE_EVENTS ?? 2_000_000),
+  now: NOW,
+};
+const RUNS = 5;
+const MEMORY_PROFILES = 10_000;
+
+const lo = { attribute: 'city', op: 'starts_with', value: 'Lo' };
+const age = [{ attribute: 'age', op: 'gte', value: 25 }, { attribute: 'age', op: 'lte', value: 40 }];
+const purchases = { event: 'purchase', count: { op: 'gte', value: 3 }, time: { op: 'within_last', amount: 30, unit: 'day' } };
+const launched = { event: 'app_launch', count: { op: 'gte', value: 1 }, time: { op: 'within_last', amount: 30, unit: 'day' } };
+const QUERIES = [
+  { name: 'Q1 city starts_with "Lo" and age 25–40', rule: { all: [lo, ...age] }, pgTarget: 50 },
+  { name: 'Q2 purchase count ≥ 3 in the last 30 days', rule: purchases, pgTarget: 30 },
+  { name: 'Q3 Q1 and Q2 and not tag vip', rule: { all: [lo, ...age, purchases, { not: { tag: 'vip' } }] }, pgTarget: 80 },
+  { name: 'Q4 not (app_launch ≥ 1 in the last 30 days)', rule: { not: launched }, pgTarget: 250 },
+] as const;
+const PGLITE_TARGET = 1000;
+
+interface Store {
+  label: string;
+  spec: DatasetSpec;
+  /** Opens the store, generating the dataset when it does not hold this one. */
+  open: () => Promise<Db>;
+}
+
+interface QueryResult { count: number; countMs: number; previewMs: number }
+interface StoreResult { store: Store; queries: QueryResult[]; memory?: { p50: number; p99: number; rule: string; factsMs: number } }
+
+const log = (s: string) => console.log(s);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+async function ready(db: Db, spec: DatasetSpec, label: string): Promise<Db> {
+  if ((await datasetMarker(db)) === specKey(spec)) {
+    log(`${label}: reusing the dataset (${specKey(spec)})`);
+    return db;
+  }
+  log(`${label}: generating ${spec.profiles.toLocaleString('en-US')} profiles and ${spec.events.toLocaleString('en-US')} events`);
+  await generateDataset(db, spec, log);
+  return db;
+}
+
+function postgresStore(): Store {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${PG_DB}`;
+  const admin = async (sql: string) => {
+    const c = new pg.Client({ connectionString: ADMIN_URL });
+    await c.connect();
+    try {
+      return (await c.query(sql)).rows;
+    } finally {
+      await c.end();
+    }
+  };
+  const label = `PostgreSQL (${url.host}/${PG_DB})`;
+  return {
+    label,
+    spec: PG_SPEC,
+    open: async () => {
+      const exists = (await admin(`SELECT 1 FROM pg_database WHERE datname = '${PG_DB}'`)).length > 0;
+      if (exists) {
+        const db = await openDb({ kind: 'postgres', url: url.toString() });
+        if ((await datasetMarker(db)) === specKey(PG_SPEC)) return ready(db, PG_SPEC, label);
+        await db.close();
+      }
+      await admin(`DROP DATABASE IF EXISTS ${PG_DB} WITH (FORCE)`);
+      await admin(`CREATE DATABASE ${PG_DB}`);
+      return ready(await openDb({ kind: 'postgres', url: url.toString() }), PG_SPEC, label);
+    },
+  };
+}
+
+function pgliteStore(): Store {
+  const label = `PGlite (${PGLITE_DIR})`;
+  return {
+    label,
+    spec: PGLITE_SPEC,
+    open: async () => {
+      if (existsSync(PGLITE_DIR)) {
+        const db = await openDb({ kind: 'pglite', dataDir: PGLITE_DIR });
+        if ((await datasetMarker(db)) === specKey(PGLITE_SPEC)) return ready(db, PGLITE_SPEC, label);
+        await db.close();
+        rmSync(PGLITE_DIR, { recursive: true, force: true });
+      }
+      mkdirSync(PGLITE_DIR, { recursive: true });
+      return ready(await openDb({ kind: 'pglite', dataDir: PGLITE_DIR }), PGLITE_SPEC, label);
+    },
+  };
+}
+
+async function time<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - t, value };
+}
+
+async function benchQueries(db: Db): Promise<QueryResult[]> {
+  const services = createServices({ db, clock: new ManualClock(NOW) });
+  const scope = { workspaceId: WORKSPACE_ID, timezone: 'UTC' };
+  const out: QueryResult[] = [];
+  for (const q of QUERIES) {
+    const node = parseRule(q.rule, { attributeType: () => undefined, segment: () => undefined });
+    const sql = membersQuery({ ...scope, node, now: new Date(NOW), mode: 'count' });
+    const count = async () => (await db.query<{ count: number }>(sql.sql, sql.params))[0]!.count;
+    await count(); // warm-up: plans, caches
+    const counts: number[] = [];
+    let n = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const r = await time(count);
+      counts.push(r.ms);
+      n = r.value;
+    }
+    // The endpoint itself: parse with the workspace's catalog, count and the 20-profile sample together.
+    await services.segments.preview(scope, q.rule);
+    const previews: number[] = [];
+    for (let i = 0; i < RUNS; i++) previews.push((await time(() => services.segments.preview(scope, q.rule))).ms);
+    out.push({ count: n, countMs: median(counts), previewMs: median(previews) });
+    log(`  ${q.name}: ${n.toLocaleString('en-US')} profiles, count ${median(counts).toFixed(1)} ms, preview ${median(previews).toFixed(1)} ms`);
+  }
+  return out;
+}
+
+/** Loads the facts of 10,000 profiles spread over the dataset, then times evaluate() of Q3 per profile. */
+async function benchMemory(db: Db, spec: DatasetSpec): Promise<StoreResult['memory']> {
+  const nodes: RuleNode[] = QUERIES.map((q) => parseRule(q.rule, { attributeType: () => undefined, segment: () => undefined }));
+  const step = Math.max(1, Math.floor(spec.profiles / MEMORY_PROFILES));
+  const ids = Array.from({ length: Math.min(MEMORY_PROFILES, spec.profiles) }, (_, i) => `01900000-0000-7000-8000-${(1 + i * step).toString(16).padStart(12, '0')}`);
+  const facts: Facts[] = [];
+  const t = performance.now();
+  for (const profileId of ids) {
+    const f = await loadProfileFacts(db, { workspaceId: WORKSPACE_ID, profileId, eventNames: ['app_launch', 'purchase'], now: new Date(NOW) });
+    if (f) facts.push(f);
+  }
+  const factsMs = (performance.now() - t) / ids.length;
+  const ctx = { now: new Date(NOW), timezone: 'UTC' };
+  const q3 = nodes[2]!;
+  let sink = 0;
+  for (const f of facts) for (const n of nodes) if (evaluate(n, f, ctx)) sink++; // warm-up: JIT, compiled closures
+  const ns: number[] = [];
+  for (const f of facts) {
+    const t0 = process.hrtime.bigint();
+    if (evaluate(q3, f, ctx)) sink++;
+    ns.push(Number(process.hrtime.bigint() - t0));
+  }
+  ns.sort((a, b) => a - b);
+  log(`  in memory: ${facts.length.toLocaleString('en-US')} profiles, Q3 p50 ${(pct(ns, 50) / 1000).toFixed(2)} µs, p99 ${(pct(ns, 99) / 1000).toFixed(2)} µs (facts load ${factsMs.toFixed(2)} ms/profile; ${sink} matches)`);
+  return { p50: pct(ns, 50) / 1000, p99: pct(ns, 99) / 1000, rule: 'Q3', factsMs };
+}
+
+function printTable(results: StoreResult[]): void {
+  const rows: string[][] = [['', ...results.flatMap((r) => [`${r.store.label.split(' ')[0]} count`, 'preview', 'target'])]];
+  QUERIES.forEach((q, i) => {
+    rows.push([q.name, ...results.flatMap((r) => {
+      const target = r.store.label.startsWith('PostgreSQL') ? q.pgTarget : PGLITE_TARGET;
+      const x = r.queries[i]!;
+      return [`${x.countMs.toFixed(1)} ms${x.countMs <= target ? '' : ' MISS'}`, `${x.previewMs.toFixed(1)} ms`, `≤ ${target} ms`];
+    })]);
+  });
+  rows.push(['in-memory check Q3, p50 / p99', ...results.flatMap((r) => r.memory
+    ? [`${r.memory.p50.toFixed(2)} / ${r.memory.p99.toFixed(2)} µs${r.memory.p99 <= 50 ? '' : ' MISS'}`, '', 'p99 ≤ 50 µs'] : ['', '', ''])]);
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  console.log('');
+  for (const r of results) console.log(`${r.store.label}: ${r.store.spec.profiles.toLocaleString('en-US')} profiles, ${r.store.spec.events.toLocaleString('en-US')} events; matches ${r.queries.map((q) => q.count.toLocaleString('en-US')).join(' / ')}`);
+  for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c]!)).join('  '));
+}
+
+/** `only`: 'postgres' or 'pglite' to run one store. */
+export async function runSegmentsBench(only?: string): Promise<void> {
+  console.log(`segments bench: Node ${process.version}; now = ${NOW}; median of ${RUNS} after a warm-up`);
+  const results: StoreResult[] = [];
+  for (const store of [postgresStore(), pgliteStore()]) {
+    if (only && !store.label.toLowerCase().startsWith(only.toLowerCase())) continue;
+    let db: Db;
+    try {
+      db = await store.open();
+    } catch (err) {
+      log(`${store.label}: skipped (${(err as Error).message})`);
+      continue;
+    }
+    try {
+      log(`${store.label}:`);
+      const queries = await benchQueries(db);
+      // The in-memory check does not depend on the store: it runs once, on the first one.
+      const memory = results.length === 0 ? await benchMemory(db, store.spec) : undefined;
+      results.push({ store, queries, memory });
+    } finally {
+      await db.close();
+    }
+  }
+  printTable(results);
+}

@@ -1,0 +1,225 @@
+-- Real-time segment membership (src/membership/). Per-profile statements carry workspace_id and
+-- profile_id; FOR UPDATE / SKIP LOCKED only on the coordinator-local queues (profile_changes, membership_due).
+
+-- ---------- finding work ----------
+
+-- name: workspaces-with-work
+-- Workspaces with change records, due profiles ($1 = now), segments to build or a sweep under way;
+-- with $2 every workspace that has segments (to notice rules that changed only through what they reach).
+-- The distinct workspace ids of the queues are found by skip scans over their (workspace_id, ...) indexes.
+WITH RECURSIVE changed AS (
+  (SELECT workspace_id FROM profile_changes ORDER BY workspace_id LIMIT 1)
+  UNION ALL
+  SELECT (SELECT c.workspace_id FROM profile_changes c WHERE c.workspace_id > changed.workspace_id ORDER BY c.workspace_id LIMIT 1)
+  FROM changed WHERE changed.workspace_id IS NOT NULL
+), due AS (
+  (SELECT workspace_id FROM membership_due ORDER BY workspace_id LIMIT 1)
+  UNION ALL
+  SELECT (SELECT d.workspace_id FROM membership_due d WHERE d.workspace_id > due.workspace_id ORDER BY d.workspace_id LIMIT 1)
+  FROM due WHERE due.workspace_id IS NOT NULL
+)
+SELECT workspace_id FROM changed WHERE workspace_id IS NOT NULL
+UNION
+SELECT workspace_id FROM due
+WHERE workspace_id IS NOT NULL AND EXISTS (SELECT 1 FROM membership_due d WHERE d.workspace_id = due.workspace_id AND d.due_at <= $1)
+UNION
+SELECT s.workspace_id FROM segments s LEFT JOIN segment_builds b ON b.segment_id = s.id
+WHERE b.segment_id IS NULL OR b.built_version < s.version OR b.phase IS NOT NULL OR $2::boolean
+UNION
+SELECT workspace_id FROM membership_sweeps;
+
+-- name: try-lock-workspace
+-- The workspace's membership lock for this transaction; false when another process holds it.
+SELECT pg_try_advisory_xact_lock($1::int, hashtext($2::text)) AS locked;
+
+-- ---------- segment definitions ----------
+
+-- name: definitions-fingerprint
+-- Changes whenever anything a workspace's parsed rules depend on changes: its zone, its segments'
+-- ids, versions and rules, and its declared attributes (a declared type never changes; new ones add rows).
+SELECT w.timezone,
+  (SELECT md5(coalesce(string_agg(s.id::text || ':' || s.version || ':' || md5(s.rule::text), ',' ORDER BY s.id), ''))
+     FROM segments s WHERE s.workspace_id = w.id) AS segments,
+  (SELECT count(*) FROM attributes a WHERE a.workspace_id = w.id) AS attributes
+FROM workspaces w WHERE w.id = $1;
+
+-- name: workspace-segments
+-- A workspace's segments with their saved rules.
+SELECT id, name, rule, version FROM segments WHERE workspace_id = $1 ORDER BY id;
+
+-- name: workspace-attribute-types
+-- The workspace's custom attributes and their types.
+SELECT name, type FROM attributes WHERE workspace_id = $1;
+
+-- ---------- builds ----------
+
+-- name: workspace-builds
+-- Build state of every segment of a workspace.
+SELECT segment_id, built_version, rule_hash, target_version, target_hash, phase, cursor, started_at
+FROM segment_builds WHERE workspace_id = $1;
+
+-- name: start-builds
+-- Starts (or restarts) the build of segments ($2 ids, $3 versions, $4 hashes) at $5: page through the
+-- bulk query from the first profile. A segment seen for the first time gets its row.
+INSERT INTO segment_builds AS b (segment_id, workspace_id, target_version, target_hash, phase, cursor, started_at)
+SELECT s, $1, v, h, 'members', NULL, $5 FROM unnest($2::uuid[], $3::int[], $4::text[]) AS t(s, v, h)
+ON CONFLICT (segment_id) DO UPDATE SET
+  target_version = excluded.target_version, target_hash = excluded.target_hash,
+  phase = 'members', cursor = NULL, started_at = excluded.started_at;
+
+-- name: advance-build
+-- The members phase went past profile $2 (or finished: $3 = 'seed' or NULL with $2 NULL).
+UPDATE segment_builds SET cursor = $2, phase = $3 WHERE segment_id = $1;
+
+-- name: finish-builds
+-- Builds done ($1 ids, $2 the hashes they were started for; a segment edited since is left alone):
+-- the stored membership now reflects the target rule.
+UPDATE segment_builds b SET built_version = b.target_version, rule_hash = b.target_hash, built_at = b.started_at,
+  target_version = NULL, target_hash = NULL, phase = NULL, cursor = NULL, started_at = NULL
+FROM unnest($1::uuid[], $2::text[]) AS t(s, h)
+WHERE b.segment_id = t.s AND b.target_hash = t.h AND b.phase IS NOT DISTINCT FROM $3::text;
+
+-- name: members-in-range
+-- Stored members of a segment with $3 < profile_id <= $4, in order.
+SELECT profile_id FROM segment_members
+WHERE workspace_id = $1 AND segment_id = $2 AND profile_id > $3 AND profile_id <= $4
+ORDER BY profile_id;
+
+-- name: adjust-member-counts
+-- member_count moves by the given deltas ($1 segment ids, $2 deltas).
+UPDATE segment_builds b SET member_count = b.member_count + t.d
+FROM unnest($1::uuid[], $2::int[]) AS t(s, d) WHERE b.segment_id = t.s;
+
+-- name: get-sweep
+-- The due-instant sweep under way in a workspace, if any.
+SELECT segments, cursor, started_at FROM membership_sweeps WHERE workspace_id = $1;
+
+-- name: start-sweep
+-- Starts a sweep for segments $2 (jsonb [{ id, hash }]).
+INSERT INTO membership_sweeps (workspace_id, segments, cursor, started_at) VALUES ($1, $2::jsonb, NULL, $3);
+
+-- name: advance-sweep
+-- The sweep went past profile $2.
+UPDATE membership_sweeps SET cursor = $2 WHERE workspace_id = $1;
+
+-- name: end-sweep
+-- The sweep is done.
+DELETE FROM membership_sweeps WHERE workspace_id = $1;
+
+-- name: sweep-candidates
+-- The next profiles after $2 whose answer can change with the clock for some swept segment: those
+-- with one of the attributes $3 or an event named in $4. Keyset order.
+SELECT p.profile_id FROM profiles p
+WHERE p.workspace_id = $1 AND p.profile_id > $2
+  AND (p.attributes ?| $3::text[]
+    OR EXISTS (SELECT 1 FROM events e WHERE e.workspace_id = p.workspace_id AND e.profile_id = p.profile_id AND e.name = ANY($4::text[])))
+ORDER BY p.profile_id LIMIT $5;
+
+-- ---------- queues ----------
+
+-- name: claim-changes
+-- Up to $2 change records of a workspace, oldest first, removed in the caller's transaction (a crash
+-- before commit puts them back).
+DELETE FROM profile_changes WHERE id IN (
+  SELECT id FROM profile_changes WHERE workspace_id = $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
+RETURNING id, profile_id, kind, names;
+
+-- name: claim-due
+-- Up to $3 profiles of a workspace due at $2 or earlier, earliest first, removed in the caller's transaction.
+DELETE FROM membership_due WHERE workspace_id = $1 AND profile_id IN (
+  SELECT profile_id FROM membership_due WHERE workspace_id = $1 AND due_at <= $2 ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+RETURNING profile_id;
+
+-- name: merge-due
+-- Profiles' next due instants ($2 ids, $3 instants): the earlier of the stored one and the new one.
+INSERT INTO membership_due AS d (workspace_id, profile_id, due_at)
+SELECT $1, p, t FROM unnest($2::uuid[], $3::timestamptz[]) AS u(p, t)
+ON CONFLICT (workspace_id, profile_id) DO UPDATE SET due_at = least(d.due_at, excluded.due_at);
+
+-- name: delete-due
+-- Forgets profiles' due instants (erased profiles).
+DELETE FROM membership_due WHERE workspace_id = $1 AND profile_id = ANY($2::uuid[]);
+
+-- ---------- facts for the in-memory evaluator ----------
+
+-- name: facts-profiles
+-- The profile rows.
+SELECT profile_id, attributes FROM profiles WHERE workspace_id = $1 AND profile_id = ANY($2::uuid[]);
+
+-- name: facts-tags
+-- Tag names per profile.
+SELECT pt.profile_id, t.name FROM profile_tags pt JOIN tags t ON t.id = pt.tag_id
+WHERE pt.workspace_id = $1 AND pt.profile_id = ANY($2::uuid[]);
+
+-- name: facts-lists
+-- Static list names per profile.
+SELECT lm.profile_id, l.name FROM list_members lm JOIN lists l ON l.id = lm.list_id
+WHERE lm.workspace_id = $1 AND lm.profile_id = ANY($2::uuid[]);
+
+-- name: facts-consents
+-- Consent per channel per profile.
+SELECT profile_id, channel, status FROM consents WHERE workspace_id = $1 AND profile_id = ANY($2::uuid[]);
+
+-- name: facts-dnc
+-- Do-Not-Contact entries on the given contacts (lower-cased emails, E.164 phones); NULL channel = all.
+SELECT contact, contact_kind, channel FROM dnc_entries WHERE workspace_id = $1 AND contact = ANY($2::text[]);
+
+-- name: facts-events
+-- Events of the names $3 at or after $4 (one range scan per profile and name on events_profile_name_ts).
+SELECT profile_id, name, ts, properties FROM events
+WHERE workspace_id = $1 AND profile_id = ANY($2::uuid[]) AND name = ANY($3::text[]) AND ts >= $4;
+
+-- name: facts-events-all
+-- Events of the names $3, whole history.
+SELECT profile_id, name, ts, properties FROM events
+WHERE workspace_id = $1 AND profile_id = ANY($2::uuid[]) AND name = ANY($3::text[]);
+
+-- ---------- membership and transitions ----------
+
+-- name: stored-memberships
+-- Every segment the profiles are stored as members of.
+SELECT profile_id, segment_id FROM segment_members WHERE workspace_id = $1 AND profile_id = ANY($2::uuid[]);
+
+-- name: insert-members
+-- New members ($2 profiles, $3 segments, pairwise) entering at $4.
+INSERT INTO segment_members (workspace_id, profile_id, segment_id, entered_at)
+SELECT $1, p, s, $4 FROM unnest($2::uuid[], $3::uuid[]) AS t(p, s);
+
+-- name: delete-members
+-- Members leaving ($2 profiles, $3 segments, pairwise).
+DELETE FROM segment_members
+WHERE workspace_id = $1 AND profile_id = ANY($2::uuid[])
+  AND (profile_id, segment_id) IN (SELECT p, s FROM unnest($2::uuid[], $3::uuid[]) AS t(p, s));
+
+-- name: insert-transitions
+-- Transitions in the order given ($2 profiles, $3 segments, $4 kinds, $5 causes), all at $6.
+INSERT INTO segment_transitions (workspace_id, profile_id, segment_id, kind, cause, at)
+SELECT $1, p, s, k, c, $6 FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[]) WITH ORDINALITY AS t(p, s, k, c, n)
+ORDER BY n;
+
+-- ---------- verify ----------
+
+-- name: segment-member-ids
+-- A segment's stored members, in order.
+SELECT profile_id FROM segment_members WHERE workspace_id = $1 AND segment_id = $2 ORDER BY profile_id;
+
+-- name: segment-build
+-- One segment's build row.
+SELECT built_version, rule_hash, member_count, phase FROM segment_builds WHERE segment_id = $1;
+
+-- name: forget-workspace
+-- A deleted workspace's queued membership work.
+WITH c AS (DELETE FROM profile_changes WHERE workspace_id = $1), d AS (DELETE FROM membership_due WHERE workspace_id = $1)
+DELETE FROM membership_sweeps WHERE workspace_id = $1;
+
+-- name: verify-workspaces
+-- Every workspace with segments.
+SELECT w.id, w.timezone FROM workspaces w WHERE EXISTS (SELECT 1 FROM segments s WHERE s.workspace_id = w.id) ORDER BY w.id;
+
+-- name: verify-workspace
+-- One workspace.
+SELECT id, timezone FROM workspaces WHERE id = $1;
+
+-- name: verify-segment-workspace
+-- The workspace of one segment.
+SELECT w.id, w.timezone FROM workspaces w JOIN segments s ON s.workspace_id = w.id WHERE s.id = $1;

@@ -1,0 +1,124 @@
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { rejectUnstorableInput } from '../text-guard.ts';
+import type { RoutePlugin } from './index.ts';
+
+const Identifier = z.object({ kind: z.enum(['external_id', 'email', 'phone', 'anonymous_id']), value: z.string() });
+const Attributes = z.record(z.string(), z.unknown());
+const Profile = z.object({
+  id: z.string().describe('Profile id (uuid, time-ordered)'),
+  external_id: z.string().nullable(),
+  identifiers: z.array(Identifier),
+  attributes: Attributes.describe('Standard and custom attributes, in their types; age is derived from birthdate'),
+  created_at: z.date(),
+  updated_at: z.date(),
+});
+const Event = z.object({
+  message_id: z.string(),
+  name: z.string(),
+  ts: z.date(),
+  properties: Attributes,
+  context: Attributes.nullable(),
+  received_at: z.date(),
+});
+const ProfileDetail = Profile.extend({
+  tags: z.array(z.string()),
+  lists: z.array(z.object({ id: z.string(), name: z.string() })),
+  consent: z.record(z.string(), z.object({ status: z.string(), source: z.string(), updated_at: z.string() })).describe('By channel; a channel never asked is absent'),
+  events: z.array(Event).describe('The latest 20 events, newest first'),
+});
+
+const Id = z.union([z.string().min(1).max(255), z.number()]);
+const identifierFields = {
+  email: z.string().max(320).optional().describe('Trimmed, lower-cased; also stored as the email attribute'),
+  phone: z.union([z.string().max(64), z.number()]).optional().describe('Normalised to E.164; also stored as the phone attribute'),
+  anonymousId: Id.optional(),
+  attributes: Attributes.optional().describe('Merged into the profile; null clears an attribute; unknown names become custom attributes'),
+};
+const ProfileId = z.object({ id: z.uuid() });
+const page = {
+  cursor: z.string().max(1000).optional().describe('next_cursor of the previous page'),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+};
+
+/** Profiles: upsert by identifier, read, search, patch, erase; a profile's timeline. */
+export const profileRoutes: RoutePlugin = async (app, { services }) => {
+  app.addHook('preValidation', rejectUnstorableInput);
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const profiles = services.profiles;
+
+  r.put('/v1/profiles/:externalId', {
+    config: { scope: 'write' },
+    schema: {
+      tags: ['profiles'], summary: 'Create or update the profile with this external id (201 created, 200 updated)',
+      params: z.object({ externalId: z.string().min(1).max(255) }),
+      body: z.object(identifierFields),
+      response: { 200: Profile, 201: Profile },
+    },
+  }, async (req, reply) => {
+    const { externalId } = req.params;
+    const { attributes, ...ids } = req.body;
+    const { profile, created } = await profiles.upsert({
+      workspaceId: req.auth.workspaceId, timezone: req.auth.timezone, identifiers: { ...ids, externalId }, paths: { externalId: 'params.externalId' }, attributes,
+    });
+    return reply.status(created ? 201 : 200).send(profile);
+  });
+
+  r.post('/v1/profiles', {
+    config: { scope: 'write' },
+    schema: {
+      tags: ['profiles'], summary: 'Create or update the profile found by any identifier given (201 created, 200 updated)',
+      description: 'Identifiers: externalId, email, phone, anonymousId (and email/phone inside attributes). Identifiers that belong to two different profiles are a 409 that names them.',
+      body: z.object({ externalId: Id.optional(), ...identifierFields }),
+      response: { 200: Profile, 201: Profile },
+    },
+  }, async (req, reply) => {
+    const { attributes, ...ids } = req.body;
+    const { profile, created } = await profiles.upsert({ workspaceId: req.auth.workspaceId, timezone: req.auth.timezone, identifiers: ids, attributes });
+    return reply.status(created ? 201 : 200).send(profile);
+  });
+
+  r.get('/v1/profiles', {
+    config: { scope: 'read' },
+    schema: {
+      tags: ['profiles'], summary: 'List profiles in creation order, or search them',
+      querystring: z.object({ q: z.string().max(200).optional().describe('An identifier (exact or prefix) or a first/last name prefix, case-insensitive'), ...page }),
+      response: { 200: z.object({ data: z.array(Profile), next_cursor: z.string().nullable() }) },
+    },
+  }, (req) => profiles.list({ workspaceId: req.auth.workspaceId, timezone: req.auth.timezone, ...req.query }));
+
+  r.get('/v1/profiles/:id', {
+    config: { scope: 'read' },
+    schema: {
+      tags: ['profiles'], summary: 'One profile: identifiers, attributes, tags, lists, consent and latest events',
+      params: ProfileId, response: { 200: ProfileDetail },
+    },
+  }, (req) => profiles.get({ workspaceId: req.auth.workspaceId, timezone: req.auth.timezone, id: req.params.id }));
+
+  r.patch('/v1/profiles/:id', {
+    config: { scope: 'write' },
+    schema: {
+      tags: ['profiles'], summary: 'Merge attributes into a profile (null clears one)',
+      params: ProfileId, body: z.object({ attributes: Attributes }), response: { 200: Profile },
+    },
+  }, (req) => profiles.patch({ workspaceId: req.auth.workspaceId, timezone: req.auth.timezone, id: req.params.id, attributes: req.body.attributes }));
+
+  r.delete('/v1/profiles/:id', {
+    config: { scope: 'write' },
+    schema: {
+      tags: ['profiles'], summary: 'Erase a profile (GDPR): the profile, its identifiers, events, tags, lists and consent',
+      params: ProfileId,
+      response: { 200: z.object({ id: z.string(), deleted: z.record(z.string(), z.number()).describe('Rows removed, by kind') }) },
+    },
+  }, (req) => profiles.erase({ workspaceId: req.auth.workspaceId, id: req.params.id }));
+
+  r.get('/v1/profiles/:id/events', {
+    config: { scope: 'read' },
+    schema: {
+      tags: ['profiles'], summary: "A profile's events, newest first",
+      params: ProfileId,
+      querystring: z.object({ name: z.string().min(1).max(200).optional().describe('Only this event name'), ...page }),
+      response: { 200: z.object({ data: z.array(Event), next_cursor: z.string().nullable() }) },
+    },
+  }, (req) => profiles.events({ workspaceId: req.auth.workspaceId, id: req.params.id, ...req.query }));
+};

@@ -1,0 +1,166 @@
+/**
+ * The membership worker. Each step finds the workspaces with work (change records, due profiles,
+ * segments to build) and, per workspace, inside a transaction holding that workspace's advisory lock
+ * (try-lock: a workspace another process holds is skipped this time):
+ *   1. reads the definitions (cached per fingerprint), starts builds for new or changed segments,
+ *      claims change records and due profiles and writes the differences (incremental.ts);
+ *   2. in a second transaction, one build step if any (build.ts).
+ * The lock makes one workspace's transitions commit one transaction after another, so their ids grow in
+ * commit order (the change feed's promise), and two processes never evaluate one profile at once.
+ * `now` is read after the lock is taken, so evaluations of a workspace never go back in time.
+ */
+import type { Db, Queryable } from '../db/db.ts';
+import { loadQueries } from '../db/queries.ts';
+import type { Clock } from '../shared/clock.ts';
+import { startLoop, type Loop } from '../workers/loop.ts';
+import { buildStep, startBuilds, type BuildOptions } from './build.ts';
+import { DefinitionsCache, type Definitions } from './definitions.ts';
+import { processQueues } from './incremental.ts';
+
+const Q = loadQueries('membership', ['workspaces-with-work', 'try-lock-workspace', 'forget-workspace']);
+
+/** First key of the two-part advisory lock; the second is hashtext(workspace id). */
+const LOCK_SPACE = 4_242_004;
+
+export interface MembershipOptions extends BuildOptions {
+  /** Change records claimed per transaction. */
+  changeBatch: number;
+  /** Due profiles claimed per transaction. */
+  dueBatch: number;
+  /** Every this many steps, look at every workspace with segments (rules that changed only through what they reach). */
+  fullCheckEvery: number;
+}
+
+export const DEFAULT_MEMBERSHIP_OPTIONS: MembershipOptions = { changeBatch: 2000, dueBatch: 2000, pageSize: 20_000, sweepChunk: 1000, fullCheckEvery: 20 };
+
+export interface StepResult {
+  /** There is more work right now (a batch was full, a build goes on). */
+  more: boolean;
+  changes: number;
+  due: number;
+  transitions: number;
+  /** Workspaces skipped because another process held their lock. */
+  busy: number;
+}
+
+export class MembershipWorker {
+  private readonly defs = new DefinitionsCache();
+  private readonly opts: MembershipOptions;
+  private steps = 0;
+  private loop: Loop | undefined;
+  private readonly reported = new Set<string>();
+  private onError: ((err: unknown) => void) | undefined;
+
+  constructor(private readonly deps: { db: Db; clock: Clock; options?: Partial<MembershipOptions>; onError?: (err: unknown) => void }) {
+    this.opts = { ...DEFAULT_MEMBERSHIP_OPTIONS, ...deps.options };
+    this.onError = deps.onError;
+  }
+
+  /**
+   * One step over every workspace with work. `now` fixes the evaluation instant (tests); without it each
+   * workspace reads the clock once its lock is held.
+   */
+  async runOnce(args: { now?: Date } = {}): Promise<StepResult> {
+    const full = this.steps++ % this.opts.fullCheckEvery === 0;
+    const rows = await this.deps.db.query<{ workspace_id: string }>(Q['workspaces-with-work'], [args.now ?? this.deps.clock.now(), full]);
+    const total: StepResult = { more: false, changes: 0, due: 0, transitions: 0, busy: 0 };
+    for (const { workspace_id } of rows) {
+      const r = await this.stepWorkspace(workspace_id, args.now);
+      total.more ||= r.more;
+      total.changes += r.changes;
+      total.due += r.due;
+      total.transitions += r.transitions;
+      total.busy += r.busy;
+    }
+    return total;
+  }
+
+  /** runOnce until nothing is left (tests and the CLI); returns the sums. */
+  async drain(args: { now?: Date; maxSteps?: number } = {}): Promise<StepResult> {
+    const sum: StepResult = { more: false, changes: 0, due: 0, transitions: 0, busy: 0 };
+    for (let i = 0; i < (args.maxSteps ?? 10_000); i++) {
+      const r = await this.runOnce(args);
+      sum.changes += r.changes;
+      sum.due += r.due;
+      sum.transitions += r.transitions;
+      sum.busy += r.busy;
+      if (!r.more && r.busy === 0) return sum;
+    }
+    return { ...sum, more: true };
+  }
+
+  /** Runs in the background: steps while there is work, else sleeps `idleMs` or until nudge(). */
+  start(args: { idleMs?: number; onError?: (err: unknown) => void } = {}): Loop {
+    if (this.loop) return this.loop;
+    if (args.onError) this.onError = args.onError;
+    const loop = startLoop({
+      name: 'membership',
+      tick: async () => (await this.runOnce()).more,
+      idleMs: args.idleMs ?? 50,
+      onError: (err) => this.onError?.(err),
+    });
+    this.loop = loop;
+    return {
+      nudge: () => loop.nudge(),
+      stop: async () => {
+        this.loop = undefined;
+        await loop.stop();
+      },
+    };
+  }
+
+  /** Wakes the background loop (a write in this process has just committed). */
+  nudge(): void {
+    this.loop?.nudge();
+  }
+
+  async stop(): Promise<void> {
+    await this.loop?.stop();
+    this.loop = undefined;
+  }
+
+  private async stepWorkspace(workspaceId: string, fixedNow: Date | undefined): Promise<StepResult> {
+    const out: StepResult = { more: false, changes: 0, due: 0, transitions: 0, busy: 0 };
+    const building = await this.locked(workspaceId, fixedNow, async (tx, defs, now) => {
+      const b = await startBuilds(tx, defs, now);
+      const r = await processQueues(tx, { defs, now, changeLimit: this.opts.changeBatch, dueLimit: this.opts.dueBatch });
+      Object.assign(out, r);
+      out.more = r.changes === this.opts.changeBatch || r.due === this.opts.dueBatch;
+      return b;
+    });
+    if (building === LOCKED) return { ...out, busy: 1 };
+    if (building) {
+      const stepped = await this.locked(workspaceId, fixedNow, (tx, defs, now) => buildStep(tx, { defs, now, ...this.opts }));
+      if (stepped === LOCKED) out.busy = 1;
+      else out.more ||= stepped === true;
+    }
+    return out;
+  }
+
+  /** fn in a transaction holding the workspace's lock, with its definitions and `now`; LOCKED when another process has it. */
+  private locked<T>(workspaceId: string, fixedNow: Date | undefined, fn: (tx: Queryable, defs: Definitions, now: Date) => Promise<T>): Promise<T | typeof LOCKED | undefined> {
+    return this.deps.db.transaction(async (tx) => {
+      const [lock] = await tx.query<{ locked: boolean }>(Q['try-lock-workspace'], [LOCK_SPACE, workspaceId]);
+      if (!lock?.locked) return LOCKED;
+      const defs = await this.defs.load(tx, workspaceId);
+      if (!defs) {
+        await tx.query(Q['forget-workspace'], [workspaceId]); // the workspace is gone
+        return undefined;
+      }
+      this.reportInvalid(defs);
+      return fn(tx, defs, fixedNow ?? this.deps.clock.now());
+    });
+  }
+
+  /** A segment whose rule no longer parses keeps its stored members; say so once per definitions. */
+  private reportInvalid(defs: Definitions): void {
+    for (const bad of defs.invalid) {
+      const key = `${bad.id}:${bad.error}`;
+      if (this.reported.has(key)) continue;
+      this.reported.add(key);
+      this.onError?.(new Error(`segment ${bad.id} ("${bad.name}") is not maintained: ${bad.error}`));
+    }
+  }
+}
+
+const LOCKED = Symbol('locked');

@@ -1,0 +1,148 @@
+import type { Queryable } from '../db/db.ts';
+import { loadQueries } from '../db/queries.ts';
+import { RetryTransaction } from '../db/retry.ts';
+import { type AudienceError, Errors } from '../shared/errors.ts';
+import { newId } from '../shared/ids.ts';
+import { distinctIdentifiers, type Identifier, identifierKey } from './identifiers.ts';
+
+const Q = loadQueries('profiles', ['find-identities', 'get-external-ids', 'insert-identities', 'set-external-ids']);
+
+export interface ResolveItem {
+  identifiers: readonly Identifier[];
+  /** The profile the write is about, when the caller names it (PATCH /v1/profiles/{id}). */
+  profileId?: string;
+}
+
+export type Resolution =
+  | { ok: true; profileId: string; created: boolean; newIdentifiers: Identifier[] }
+  | { ok: false; error: AudienceError };
+
+export interface Resolved {
+  items: Resolution[];
+  /** Profiles this write creates and their external id; the caller inserts their rows (with attributes). */
+  created: Map<string, { externalId: string | null }>;
+}
+
+/**
+ * Identity resolution for a whole write (one profile upsert or a batch of events), inside its transaction:
+ * one query finds the known identifiers; items are then walked in order, so identifiers introduced by one
+ * item are known to the next. An item whose identifiers point at two profiles, or that would give a profile
+ * a second external id, is an identity conflict (409). New identifiers are inserted with ON CONFLICT DO
+ * NOTHING; when a concurrent write took one first, RetryTransaction runs the whole transaction again
+ * (it then finds the identifier and attaches to that profile).
+ */
+export async function resolveProfiles(tx: Queryable, args: { workspaceId: string; now: Date; items: readonly ResolveItem[] }): Promise<Resolved> {
+  const { workspaceId } = args;
+  const owner = await findOwners(tx, workspaceId, args.items);
+  const externalIds = await externalIdsToCheck(tx, workspaceId, args.items, owner);
+  const created = new Map<string, { externalId: string | null }>();
+  const attachExternal = new Map<string, string>();
+  const inserts: { id: Identifier; profileId: string }[] = [];
+
+  const items = args.items.map((item): Resolution => {
+    const ids = distinctIdentifiers(item.identifiers);
+    const found = new Map<string, Identifier | undefined>(); // profile → the first identifier that points at it
+    if (item.profileId) found.set(item.profileId, undefined);
+    for (const id of ids) {
+      const p = owner.get(identifierKey(id));
+      if (p && !found.has(p)) found.set(p, id);
+    }
+    if (found.size > 1) return { ok: false, error: conflictError(ids, owner, item.profileId) };
+
+    let profileId = [...found.keys()][0];
+    const isNew = profileId === undefined;
+    if (profileId === undefined) {
+      profileId = newId();
+      created.set(profileId, { externalId: null });
+      externalIds.set(profileId, null);
+    }
+    const ext = ids.find((id) => id.kind === 'external_id' && !owner.has(identifierKey(id)));
+    if (ext) {
+      const current = externalIds.get(profileId);
+      if (current) return { ok: false, error: secondExternalIdError(ext, profileId, current) };
+      externalIds.set(profileId, ext.value);
+      const fresh = created.get(profileId);
+      if (fresh) fresh.externalId = ext.value;
+      else attachExternal.set(profileId, ext.value);
+    }
+    const newIdentifiers = ids.filter((id) => !owner.has(identifierKey(id)));
+    for (const id of newIdentifiers) {
+      owner.set(identifierKey(id), profileId);
+      inserts.push({ id, profileId });
+    }
+    return { ok: true, profileId, created: isNew, newIdentifiers };
+  });
+
+  await insertIdentities(tx, { workspaceId, now: args.now, inserts });
+  if (attachExternal.size > 0) {
+    const rows = await tx.query(Q['set-external-ids'], [workspaceId, [...attachExternal.keys()], [...attachExternal.values()]]);
+    if (rows.length < attachExternal.size) throw new RetryTransaction('a profile was given an external id meanwhile');
+  }
+  return { items, created };
+}
+
+/** identifier key → profile id, for every identifier the items carry that is already known. */
+async function findOwners(tx: Queryable, workspaceId: string, items: readonly ResolveItem[]): Promise<Map<string, string>> {
+  const all = distinctIdentifiers(items.flatMap((i) => i.identifiers));
+  const owner = new Map<string, string>();
+  if (all.length === 0) return owner;
+  const [row] = await tx.query<{ found: [string, string, string][] }>(Q['find-identities'], [
+    workspaceId, all.map((i) => i.kind), all.map((i) => i.value),
+  ]);
+  for (const [kind, value, profileId] of row!.found) owner.set(identifierKey({ kind, value }), profileId);
+  return owner;
+}
+
+/**
+ * The external id of the existing profiles that an item may give a new external id (an unknown userId
+ * next to a known email, say). Usually none, so usually no query.
+ */
+async function externalIdsToCheck(tx: Queryable, workspaceId: string, items: readonly ResolveItem[], owner: Map<string, string>): Promise<Map<string, string | null>> {
+  const ids = new Set<string>();
+  for (const item of items) {
+    const ext = item.identifiers.find((i) => i.kind === 'external_id');
+    if (!ext || owner.has(identifierKey(ext))) continue;
+    if (item.profileId) ids.add(item.profileId);
+    for (const id of item.identifiers) {
+      const p = owner.get(identifierKey(id));
+      if (p) ids.add(p);
+    }
+  }
+  const out = new Map<string, string | null>();
+  if (ids.size === 0) return out;
+  const rows = await tx.query<{ profile_id: string; external_id: string | null }>(Q['get-external-ids'], [workspaceId, [...ids]]);
+  for (const r of rows) out.set(r.profile_id, r.external_id);
+  return out;
+}
+
+async function insertIdentities(tx: Queryable, args: { workspaceId: string; now: Date; inserts: { id: Identifier; profileId: string }[] }): Promise<void> {
+  if (args.inserts.length === 0) return;
+  // One lock order for every writer: by (kind, value).
+  const sorted = [...args.inserts].sort((a, b) => compare(a.id.kind, b.id.kind) || compare(a.id.value, b.id.value));
+  const rows = await tx.query(Q['insert-identities'], [
+    args.workspaceId, sorted.map((s) => s.id.kind), sorted.map((s) => s.id.value), sorted.map((s) => s.profileId), args.now,
+  ]);
+  if (rows.length < sorted.length) throw new RetryTransaction('an identifier was taken by a concurrent write');
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function conflictError(ids: readonly Identifier[], owner: Map<string, string>, profileId: string | undefined): AudienceError {
+  const pointing = ids.filter((id) => owner.has(identifierKey(id))).map((id) => ({ kind: id.kind, value: id.value, profile_id: owner.get(identifierKey(id))!, path: id.path }));
+  const culprit = pointing.find((p) => p.profile_id !== (profileId ?? pointing[0]!.profile_id))!;
+  const list = pointing.map((p) => `${p.kind} ${JSON.stringify(p.value)} is profile ${p.profile_id}`);
+  if (profileId) list.unshift(`the request is for profile ${profileId}`);
+  return Errors.identityConflict({
+    message: `identifiers point at different profiles: ${list.join('; ')}`,
+    path: culprit.path,
+    details: { profile_id: profileId, identifiers: pointing.map(({ path: _path, ...p }) => p) },
+  });
+}
+
+function secondExternalIdError(ext: Identifier, profileId: string, current: string): AudienceError {
+  return Errors.identityConflict({
+    message: `external_id ${JSON.stringify(ext.value)} can not be added to profile ${profileId}, which has external_id ${JSON.stringify(current)}`,
+    path: ext.path,
+    details: { profile_id: profileId, identifiers: [{ kind: 'external_id', value: current, profile_id: profileId }, { kind: 'external_id', value: ext.value }] },
+  });
+}

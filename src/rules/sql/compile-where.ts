@@ -1,0 +1,58 @@
+/**
+ * compileWhere: a rule as one SQL boolean over the profile row `p` (profiles p). One compiler per node
+ * kind, in a Record. Every fragment is two-valued (never NULL), so NOT is exact; referenced segments
+ * are inlined.
+ */
+import { isLeapYear } from '../time/calendar.ts';
+import type { NodeOf, RuleKind, RuleNode } from '../types.ts';
+import { sqlEnv, type CompileOptions, type SqlEnv } from './context.ts';
+import { eventSql } from './events.ts';
+import { daySql } from './temporal.ts';
+import { valueTestSql } from './value-test.ts';
+
+/** The derived `age` as a jsonb number (NULL without a usable birthdate), as in eval/compile.ts ageValue. */
+function ageSql(q: SqlEnv): string {
+  const today = q.time.today;
+  const leap = q.bind(isLeapYear(+today.slice(0, 4)), 'boolean');
+  const md = `CASE WHEN substr(b.d, 6, 5) = '02-29' AND NOT ${leap} THEN '02-28' ELSE substr(b.d, 6, 5) END`;
+  return `to_jsonb((SELECT ${q.bind(+today.slice(0, 4), 'int')} - substr(b.d, 1, 4)::int - CASE WHEN ${q.bind(today.slice(5), 'text')} < (${md}) COLLATE "C" THEN 1 ELSE 0 END` +
+    ` FROM (SELECT ${daySql(`p.attributes -> 'birthdate'`, q)} AS d) b))`;
+}
+
+const COMPILERS: { [K in RuleKind]: (node: NodeOf<K>, q: SqlEnv) => string } = {
+  all: (node, q) => (node.rules.length === 0 ? 'TRUE' : `(${node.rules.map((r) => compile(r, q)).join(' AND ')})`),
+  any: (node, q) => (node.rules.length === 0 ? 'FALSE' : `(${node.rules.map((r) => compile(r, q)).join(' OR ')})`),
+  not: (node, q) => `NOT ${compile(node.rule, q)}`,
+  attribute: (node, q) => {
+    // age is computed once per row in a subquery, then tested like any number.
+    if (node.derived === 'age') return `(SELECT ${valueTestSql(node.test, 'age.v', q, false)} FROM (SELECT ${ageSql(q)} AS v) age)`;
+    return valueTestSql(node.test, `(p.attributes -> ${q.bind(node.attribute, 'text')})`, q, node.type === 'string');
+  },
+  event: (node, q) => eventSql(node, q),
+  tag: (node, q) =>
+    `EXISTS (SELECT 1 FROM profile_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.workspace_id = p.workspace_id` +
+    ` AND pt.profile_id = p.profile_id AND t.workspace_id = p.workspace_id AND t.name = ${q.bind(node.tag, 'text')})`,
+  list: (node, q) =>
+    `EXISTS (SELECT 1 FROM list_members lm JOIN lists l ON l.id = lm.list_id WHERE lm.workspace_id = p.workspace_id` +
+    ` AND lm.profile_id = p.profile_id AND l.workspace_id = p.workspace_id AND l.name = ${q.bind(node.list, 'text')})`,
+  segment: (node, q) => compile(node.rule, q),
+  consent: (node, q) => {
+    const rows = `SELECT 1 FROM consents c WHERE c.workspace_id = p.workspace_id AND c.profile_id = p.profile_id AND c.channel = ${q.bind(node.channel, 'text')}`;
+    return node.status === 'none' ? `NOT EXISTS (${rows})` : `EXISTS (${rows} AND c.status = ${q.bind(node.status, 'text')})`;
+  },
+  // dnc_entries is keyed by contact (a reference table on Citus): match the profile's email (lower-cased) or phone.
+  dnc: (node, q) =>
+    `EXISTS (SELECT 1 FROM dnc_entries d WHERE d.workspace_id = p.workspace_id` +
+    ` AND (d.channel = ${q.bind(node.channel, 'text')} OR d.channel IS NULL)` +
+    ` AND ((d.contact_kind = 'email' AND d.contact = lower(p.attributes ->> 'email'))` +
+    ` OR (d.contact_kind = 'phone' AND d.contact = p.attributes ->> 'phone')))`,
+};
+
+function compile(node: RuleNode, q: SqlEnv): string {
+  return (COMPILERS[node.kind] as (n: RuleNode, q: SqlEnv) => string)(node, q);
+}
+
+/** The rule as a SQL boolean over `profiles p`; values go through `opts.param`. */
+export function compileWhere(node: RuleNode, opts: CompileOptions): string {
+  return compile(node, sqlEnv(opts));
+}

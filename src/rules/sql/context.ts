@@ -1,0 +1,49 @@
+/**
+ * What the SQL compiler threads through: the time boundaries (computed in JS, shared with the in-memory
+ * evaluator) and the parameter sink. Every value becomes a bind parameter; the SQL text only ever
+ * holds the compiler's own fixed fragments.
+ */
+import { timeEnv, type TimeEnv } from '../time/boundaries.ts';
+
+export interface CompileOptions {
+  readonly now: Date;
+  /** The workspace zone (IANA name). */
+  readonly timezone: string;
+  /** Binds a value and returns its placeholder ($n). */
+  readonly param: (value: unknown) => string;
+}
+
+export interface SqlEnv {
+  readonly time: TimeEnv;
+  /** A placeholder with a cast, e.g. bind('London', 'text') → '$3::text'. */
+  bind(value: unknown, type: string): string;
+}
+
+export function sqlEnv(opts: CompileOptions): SqlEnv {
+  return {
+    time: timeEnv({ now: opts.now, timezone: opts.timezone }),
+    bind: (value, type) => `${opts.param(value)}::${type}`,
+  };
+}
+
+/**
+ * A parameter list whose `param` reuses the placeholder of an equal primitive value, so the zone, the
+ * instant and repeated names are bound once.
+ */
+export function paramList(): { params: unknown[]; param: (value: unknown) => string } {
+  const params: unknown[] = [];
+  const seen = new Map<string, string>();
+  return {
+    params,
+    param(value) {
+      const primitive = value === null || ['string', 'number', 'boolean'].includes(typeof value);
+      const key = primitive ? `${typeof value}:${String(value)}` : undefined;
+      const hit = key === undefined ? undefined : seen.get(key);
+      if (hit) return hit;
+      params.push(value);
+      const ph = `$${params.length}`;
+      if (key !== undefined) seen.set(key, ph);
+      return ph;
+    },
+  };
+}

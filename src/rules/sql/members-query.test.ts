@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { parseRule, type ParseContext } from '../parse.ts';
+import { compileWhere } from './compile-where.ts';
+import { paramList } from './context.ts';
+import { membersQuery } from './members-query.ts';
+
+const WS = '00000000-0000-0000-0000-0000000000aa';
+const NOW = new Date('2026-03-15T12:00:00Z');
+const ctx: ParseContext = {
+  attributeType: (name) => ({ signup: 'date', total: 'number' } as const)[name as 'signup'],
+  segment: (ref) => (ref === 'londoners' ? { attribute: 'city', op: 'is', value: 'London' } : undefined),
+};
+const query = (rule: unknown, mode: 'count' | 'ids' = 'count', extra: { limit?: number; after?: string } = {}) =>
+  membersQuery({ workspaceId: WS, node: parseRule(rule, ctx), now: NOW, timezone: 'Europe/Paris', mode, ...extra });
+
+describe('membersQuery: pinned text and parameters', () => {
+  test('tag and consent none, count', () => {
+    const q = query({ all: [{ tag: 'vip' }, { consent: 'sms', status: 'none' }] });
+    assert.equal(
+      q.sql,
+      'SELECT count(*) AS count FROM profiles p WHERE p.workspace_id = $1::uuid AND (' +
+        'EXISTS (SELECT 1 FROM profile_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.workspace_id = p.workspace_id' +
+        ' AND pt.profile_id = p.profile_id AND t.workspace_id = p.workspace_id AND t.name = $2::text)' +
+        ' AND NOT EXISTS (SELECT 1 FROM consents c WHERE c.workspace_id = p.workspace_id AND c.profile_id = p.profile_id AND c.channel = $3::text))',
+    );
+    assert.deepEqual(q.params, [WS, 'vip', 'sms']);
+  });
+
+  test('a number comparison under not, ids with keyset pagination', () => {
+    const q = query({ not: { attribute: 'total', op: 'gte', value: 100 } }, 'ids', { limit: 500, after: '00000000-0000-0000-0000-000000000001' });
+    assert.equal(
+      q.sql,
+      'SELECT p.profile_id FROM profiles p WHERE p.workspace_id = $1::uuid AND p.profile_id > $2::uuid AND NOT (COALESCE(' +
+        "CASE WHEN jsonb_typeof((p.attributes -> $3::text)) = 'number' THEN ((p.attributes -> $3::text))::numeric >= $4::numeric ELSE false END" +
+        ', false)) ORDER BY p.profile_id LIMIT $5::int',
+    );
+    assert.deepEqual(q.params, [WS, '00000000-0000-0000-0000-000000000001', 'total', 100, 500]);
+  });
+
+  test('an event count in a window: correlated on profile_id, window bound as parameters', () => {
+    const q = query({ event: 'purchase', count: { op: 'gte', value: 1 }, time: { op: 'within_last', amount: 7, unit: 'day' } });
+    assert.equal(
+      q.sql,
+      'SELECT count(*) AS count FROM profiles p WHERE p.workspace_id = $1::uuid AND EXISTS (SELECT 1 FROM events e WHERE' +
+        ' e.workspace_id = p.workspace_id AND e.profile_id = p.profile_id AND e.name = $2::text' +
+        ' AND e.ts >= $3::timestamptz AND e.ts <= $4::timestamptz)',
+    );
+    assert.deepEqual(q.params, [WS, 'purchase', '2026-03-08T12:00:00.000Z', '2026-03-15T12:00:00.000Z']);
+  });
+
+  test('a referenced segment is inlined; an OR LIST binds one jsonb per value', () => {
+    const q = query({ any: [{ segment: 'londoners' }, { list: 'newsletter' }] });
+    const item = (v: string) => `COALESCE(${v} IN ($3::jsonb), false)`;
+    assert.equal(
+      q.sql,
+      'SELECT count(*) AS count FROM profiles p WHERE p.workspace_id = $1::uuid AND (' +
+        "(CASE WHEN jsonb_typeof((p.attributes -> $2::text)) = 'array' THEN EXISTS (SELECT 1 FROM jsonb_array_elements((p.attributes -> $2::text)) AS item(v) WHERE " +
+        item('item.v') + ') ELSE ' + item('(p.attributes -> $2::text)') + ' END)' +
+        ' OR EXISTS (SELECT 1 FROM list_members lm JOIN lists l ON l.id = lm.list_id WHERE lm.workspace_id = p.workspace_id' +
+        ' AND lm.profile_id = p.profile_id AND l.workspace_id = p.workspace_id AND l.name = $4::text))',
+    );
+    assert.deepEqual(q.params, [WS, 'city', '"London"', 'newsletter']);
+  });
+
+  test('relative dates bind the day boundaries computed in JS (Paris today is 2026-03-15)', () => {
+    const q = query({ attribute: 'signup', op: 'was_within', amount: 1, unit: 'month' });
+    assert.deepEqual(q.params, [WS, 'signup', 'Europe/Paris', '2026-02-15', '2026-03-15']);
+    assert.match(q.sql, / BETWEEN \$4::text AND \$5::text/);
+  });
+
+  test('a window no event can fall in compiles to a constant', () => {
+    const rule = { event: 'e', count: { op: 'eq', value: 0 }, time: { op: 'between', from: '2026-03-10T00:00:00Z', to: '2026-03-01T00:00:00Z' } };
+    assert.equal(query(rule).sql, 'SELECT count(*) AS count FROM profiles p WHERE p.workspace_id = $1::uuid AND TRUE');
+  });
+});
+
+describe('compileWhere: user text never becomes SQL text', () => {
+  const evil = `x'); DROP TABLE profiles; -- %_\\`;
+  const rules = [
+    { attribute: evil, op: 'is', values: [evil, `${evil}2`] },
+    { attribute: 'city', op: 'contains', value: evil },
+    { attribute: 'city', op: 'starts_with', value: evil },
+    { attribute: 'city', op: 'ends_with', value: evil },
+    { tag: evil },
+    { list: evil },
+    { consent: evil, status: 'subscribed' },
+    { dnc: evil },
+    { event: evil, where: [{ property: evil, op: 'is', value: evil }], sum: { property: evil, op: 'gt', value: 1 } },
+  ];
+  for (const rule of rules) {
+    test(JSON.stringify(rule).slice(0, 60), () => {
+      const { params, param } = paramList();
+      const sql = compileWhere(parseRule(rule, ctx), { now: NOW, timezone: 'UTC', param });
+      assert.ok(!/drop table/i.test(sql), sql);
+      assert.ok(params.some((p) => typeof p === 'string' && /drop table/i.test(p)));
+    });
+  }
+});

@@ -1,0 +1,58 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { ColumnDef, RowSelectionState } from '@tanstack/react-table';
+import { useMemo, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { get, qs } from '../api.ts';
+import { downloadCsv, fmtDateTime, personName } from '../format.ts';
+import type { ListMember, Page } from '../types.ts';
+import { BulkActions } from '../ui/bulk-actions.tsx';
+import { CursorPager, DataTable } from '../ui/data-table.tsx';
+import { Empty, ErrorBox, Loading } from '../ui/states.tsx';
+
+/** Members of a segment or a list, page by page, with selection and the server's CSV export of all of them. */
+export function MembersTable({ base, exportName, dateField, dateLabel }: { base: string; exportName: string; dateField: 'entered_at' | 'added_at'; dateLabel: string }) {
+  const navigate = useNavigate();
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const [selection, setSelection] = useState<RowSelectionState>({});
+  const cursor = cursors[cursors.length - 1];
+  const members = useQuery({
+    queryKey: ['members', base, cursor],
+    queryFn: ({ signal }) => get<Page<ListMember>>(`${base}/members${qs({ cursor, limit: 50 })}`, signal),
+    placeholderData: keepPreviousData,
+  });
+  const columns = useMemo<ColumnDef<ListMember, any>[]>(() => [
+    { id: 'name', header: 'Name', cell: ({ row }) => <Link to={`/people/${row.original.profile_id}`} onClick={(e) => e.stopPropagation()}>{personName(row.original)}</Link> },
+    { id: 'email', header: 'Email', cell: ({ row }) => row.original.email ?? '—' },
+    { id: 'phone', header: 'Phone', cell: ({ row }) => row.original.phone ?? '—' },
+    { id: 'external_id', header: 'External id', cell: ({ row }) => row.original.external_id ?? '—' },
+    { id: dateField, header: dateLabel, cell: ({ row }) => fmtDateTime(row.original[dateField]) },
+  ], [dateField, dateLabel]);
+  const rows = members.data?.data ?? [];
+  const selected = rows.filter((r) => selection[r.profile_id]);
+  return (
+    <section className="card" aria-labelledby="members-title">
+      <div className="card-header">
+        <h2 id="members-title">Members</h2>
+        <a className="button" href={`${base}/members?format=csv`} download={exportName}>Export all (CSV)</a>
+      </div>
+      {selected.length > 0 && (
+        <BulkActions profileIds={selected.map((r) => r.profile_id)} onDone={() => setSelection({})}
+          onExport={() => downloadCsv(exportName, ['profile_id', 'external_id', 'email', 'phone', 'first_name', 'last_name', dateField], selected as unknown as Record<string, unknown>[])} />
+      )}
+      {members.isPending ? <Loading /> : members.error ? <ErrorBox error={members.error} retry={() => members.refetch()} /> : rows.length === 0 ? (
+        <Empty title="No members." />
+      ) : (
+        <>
+          <DataTable columns={columns} data={rows} getRowId={(r) => r.profile_id} selection={selection} onSelectionChange={setSelection}
+            onRowOpen={(r) => navigate(`/people/${r.profile_id}`)} caption="Members" />
+          <CursorPager page={cursors.length - 1} hasNext={!!members.data?.next_cursor}
+            onPrev={() => setCursors((c) => c.slice(0, -1))} onNext={() => setCursors((c) => [...c, members.data!.next_cursor!])} />
+        </>
+      )}
+    </section>
+  );
+}
+
+export function SegmentMembers({ segment }: { segment: { id: string; name: string } }) {
+  return <MembersTable base={`/v1/segments/${segment.id}`} exportName={`segment-${segment.name}.csv`} dateField="entered_at" dateLabel="Entered" />;
+}
