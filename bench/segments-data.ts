@@ -32,6 +32,7 @@ const EVENT_WEIGHTS: Record<string, number> = {
   page_view: 22, screen_view: 15, app_launch: 12, product_view: 12, search: 7, add_to_cart: 6, session_start: 5,
   purchase: 4, email_open: 4, email_click: 3, push_open: 3, checkout_started: 2, wishlist_add: 2, support_ticket: 2, refund: 1,
 };
+const BUYING_EVENTS = ['purchase', 'checkout_started', 'refund'];
 /** 100 slots, each name repeated by its weight: a uniform draw picks a name with its share. */
 const EVENT_SLOTS = Object.entries(EVENT_WEIGHTS).flatMap(([name, w]) => Array<string>(w).fill(name));
 
@@ -40,7 +41,7 @@ const rnd = (row: string, k: number) => `((hashint8extended(${row}, $1::int8 * 6
 /** The profile id of profile number n: time-ordered like uuid v7, so profile ids sort by n. */
 const profileId = (n: string) => `('01900000-0000-7000-8000-' || lpad(to_hex(${n}), 12, '0'))::uuid`;
 
-export const specKey = (s: DatasetSpec): string => `v1 seed=${s.seed} profiles=${s.profiles} events=${s.events} now=${s.now}`;
+export const specKey = (s: DatasetSpec): string => `v2 seed=${s.seed} profiles=${s.profiles} events=${s.events} now=${s.now}`;
 
 /** The dataset marker: what the database holds, or undefined when it holds no complete dataset. */
 export async function datasetMarker(db: Queryable): Promise<string | undefined> {
@@ -99,14 +100,15 @@ export async function generateDataset(db: Db, spec: DatasetSpec, log: (s: string
   for (let lo = 1; lo <= spec.events; lo += BATCH * 4) {
     const hi = Math.min(spec.events, lo + BATCH * 4 - 1);
     // The profile of an event is skewed (n ~ N·r^1.5): a few heavy profiles, a long tail of light ones.
+    // Buying events come from the first 5% of profiles only (the buyers), so that "3 purchases in the
+    // last 30 days" holds for a realistic few thousand profiles rather than a handful.
     await step(`events ${lo.toLocaleString('en-US')}–${hi.toLocaleString('en-US')}`, () => db.query(
       `INSERT INTO events (workspace_id, profile_id, message_id, name, ts, properties, received_at)
-       SELECT $2::uuid, ${profileId(`1 + floor(power(${rnd('g.i', 20)}, 1.5) * $5)::int8`)}, 'e' || g.i,
-         ($6::text[])[1 + floor(${rnd('g.i', 21)} * 100)::int], x.ts,
-         jsonb_build_object('amount', round((${rnd('g.i', 23)} * 200)::numeric, 2)), x.ts
+       SELECT $2::uuid, ${profileId(`1 + floor(power(${rnd('g.i', 20)}, 1.5) * $5 * CASE WHEN x.name = ANY($8::text[]) THEN 0.05 ELSE 1 END)::int8`)},
+         'e' || g.i, x.name, x.ts, jsonb_build_object('amount', round((${rnd('g.i', 23)} * 200)::numeric, 2)), x.ts
        FROM generate_series($3::int8, $4::int8) AS g(i),
-         LATERAL (SELECT $7::timestamptz - ${rnd('g.i', 22)} * interval '365 days' AS ts) x`,
-      [spec.seed, WORKSPACE_ID, lo, hi, spec.profiles, EVENT_SLOTS, now],
+         LATERAL (SELECT ($6::text[])[1 + floor(${rnd('g.i', 21)} * 100)::int] AS name, $7::timestamptz - ${rnd('g.i', 22)} * interval '365 days' AS ts) x`,
+      [spec.seed, WORKSPACE_ID, lo, hi, spec.profiles, EVENT_SLOTS, now, BUYING_EVENTS],
     ));
   }
   await step('events indexes', () => db.transaction(async (tx) => {

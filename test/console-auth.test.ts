@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import { startServer, type TestServer } from './http.ts';
 import { forEachStore } from './stores.ts';
 
@@ -203,5 +206,44 @@ forEachStore('console sign-in, sessions, roles and users over HTTP', (kind) => {
     const me = await b.call('GET', '/v1/session');
     assert.equal(me.body.workspace.id, other.workspace.id);
     assert.equal(me.body.user.role, 'admin');
+  });
+});
+
+describe('the built console is served at / [pglite]', () => {
+  let s: TestServer;
+  let dir: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'audience-console-'));
+    mkdirSync(join(dir, 'assets'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Audience</title><script src="/assets/app-1.js"></script>');
+    writeFileSync(join(dir, 'assets/app-1.js'), 'console.log(1)');
+    s = await startServer('pglite', { consoleDir: dir });
+  });
+  after(async () => {
+    await s.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('index.html for the console routes (reloads work), with a strict CSP and no caching', async () => {
+    for (const path of ['/', '/people', '/segments/123?x=1']) {
+      const res = await fetch(s.url + path);
+      assert.equal(res.status, 200, path);
+      assert.match(await res.text(), /<title>Audience<\/title>/);
+      assert.equal(res.headers.get('cache-control'), 'no-cache');
+      assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+      assert.equal(res.headers.get('x-frame-options'), 'DENY');
+    }
+  });
+
+  test('hashed assets are cached for good; unknown assets, API routes and docs keep their JSON 404', async () => {
+    const asset = await fetch(`${s.url}/assets/app-1.js`);
+    assert.equal(asset.status, 200);
+    assert.match(asset.headers.get('cache-control') ?? '', /immutable/);
+    for (const path of ['/assets/nope.js', '/v1/nope', '/docs/nope/deeper']) {
+      const res = await fetch(s.url + path);
+      assert.equal(res.status, 404, path);
+      assert.equal((await res.json()).error.code, 'AUD_ERR_ROUTE_NOT_FOUND');
+    }
+    assert.equal((await fetch(`${s.url}/docs/json`)).status, 200);
   });
 });

@@ -211,6 +211,22 @@ describe('web console in Chromium', { skip }, () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
   });
 
+  test('People: a quick filter and the advanced filter (the rule builder) give the matching count', async () => {
+    await page.getByRole('link', { name: 'People' }).click();
+    await page.getByLabel('country').fill('UK');
+    await page.getByLabel('country').press('Enter');
+    await page.getByText('3 match these filters').waitFor(); // Ann, Bob, Di; Cy lives in Paris
+    await page.getByRole('button', { name: '+ Advanced filter' }).click();
+    const advanced = page.getByRole('region', { name: 'Advanced filter' });
+    await advanced.getByLabel('Add a condition').selectOption('event');
+    await advanced.getByLabel('Event name').fill('purchase');
+    await page.getByText('2 match these filters').waitFor(); // Ann and Bob bought something
+    await page.getByRole('link', { name: 'Di Moss' }).waitFor({ state: 'detached' });
+    await advanced.getByRole('button', { name: 'Remove advanced filter' }).click();
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.getByText('4 profiles').waitFor();
+  });
+
   test('tag two profiles from the People table', async () => {
     await page.getByRole('link', { name: 'People' }).click();
     await page.getByRole('row', { name: /Ann Lee/ }).getByLabel('Select row').check();

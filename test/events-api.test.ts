@@ -106,7 +106,7 @@ forEachStore('events over HTTP', (kind) => {
       ['POST', '/v1/identify', { userId: 'u-nul', traits: { city: '\ud800' } }, 'traits.city'],
       ['PUT', '/v1/profiles/a%00b', {}, 'params.externalId'],
       ['GET', '/v1/profiles?q=%00', undefined, 'query.q'],
-      ['POST', '/v1/profiles', { externalId: 'u-nul', attributes: { ['k\u0000']: 1 } }, 'attributes["k\u0000"]'],
+      ['POST', '/v1/profiles', { externalId: 'u-nul', attributes: { ['k\u0000']: 1 } }, 'attributes.k\u0000'],
     ];
     for (const [method, path, body, errorPath] of cases) {
       const res = await s.call(method, path, body);

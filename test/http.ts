@@ -18,11 +18,11 @@ export interface TestServer {
   close: () => Promise<void>;
 }
 
-export async function startServer(kind: StoreKind, opts: { now?: string; timezone?: string } = {}): Promise<TestServer> {
+export async function startServer(kind: StoreKind, opts: { now?: string; timezone?: string; consoleDir?: string } = {}): Promise<TestServer> {
   const { db, drop } = await freshDb(kind);
   const clock = new ManualClock(opts.now ?? '2026-03-15T12:00:00Z');
   const services = createServices({ db, clock });
-  const app = await buildApp({ services, logger: false });
+  const app = await buildApp({ services, logger: false, consoleDir: opts.consoleDir });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;

@@ -16,6 +16,10 @@ import { insertSegment, insertTransitions, type TransitionSeed } from './transit
 import { startReceiver, verifySignature, type Receiver } from './webhook-receiver.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits (real time: a background loop is running) until `done()`, for at most `ms`. */
+const waitFor = async (done: () => boolean, ms = 15_000) => {
+  for (const end = Date.now() + ms; !done() && Date.now() < end;) await sleep(10);
+};
 
 forEachStore('webhooks', (kind) => {
   let s: TestServer;
@@ -290,7 +294,7 @@ forEachStore('webhooks', (kind) => {
     const loop = s.services.webhookWorker.start({ idleMs: 10 });
     try {
       await transitions([{ profileId: profiles[1]!, segmentId: churned, kind: 'enter' }]);
-      for (let i = 0; i < 300 && receiver.received.length === 0; i++) await sleep(10);
+      await waitFor(() => receiver.received.length > 0);
       assert.equal(receiver.received.length, 1);
     } finally {
       await loop.stop();
@@ -316,7 +320,7 @@ forEachStore('webhooks', (kind) => {
       await call('POST', `/v1/webhooks/${hook.id}/test`);
       const loop = s.services.webhookWorker.start({ idleMs: 10, onError: (err) => logger.error({ err }, 'webhook worker step failed') });
       await transitions([{ profileId: profiles[0]!, segmentId: buyers, kind: 'enter' }]);
-      for (let i = 0; i < 300 && receiver.received.length < 2; i++) await sleep(10);
+      await waitFor(() => receiver.received.length >= 2);
       await loop.stop();
       assert.equal(receiver.received.length, 2);
       assert.ok(lines.length > 0, 'the app logged');
@@ -371,7 +375,7 @@ forEachStore('webhooks with two workers on one database', (kind) => {
       await sleep(15);
     }
     const total = expected.get(all.id)!.length + expected.get(some.id)!.length;
-    for (let i = 0; i < 2000 && receiver.received.length < total; i++) await sleep(10);
+    await waitFor(() => receiver.received.length >= total, 60_000);
     await sleep(100); // anything extra would arrive now
     stop = true;
     await Promise.all(runs);

@@ -26,11 +26,6 @@ export interface RequestAuth extends AuthContext {
   user?: { id: string; email: string; role: Role };
 }
 
-/** Who did it, for logs that record an actor (the privacy log). */
-export function actorOf(auth: RequestAuth): { kind: 'api_key' | 'user'; id: string } {
-  return auth.user ? { kind: 'user', id: auth.user.id } : { kind: 'api_key', id: auth.keyId };
-}
-
 declare module 'fastify' {
   interface FastifyRequest {
     auth: RequestAuth;

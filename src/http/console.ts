@@ -32,6 +32,6 @@ export async function installConsole(app: FastifyInstance, dir: string = CONSOLE
     if (/^\/(v1|docs|assets)(\/|$)/.test(path)) throw Errors.routeNotFound({ method: req.method, url: path });
     reply.headers(PAGE_HEADERS);
     if (!built) return reply.type('text/plain').send('The web console is not built yet: run `npm run build` (npm start does it when web/dist is missing).\nThe API is at /v1, its docs at /docs.');
-    return reply.sendFile('index.html', dir, { maxAge: 0, immutable: false });
+    return reply.sendFile('index.html', dir, { cacheControl: false });
   });
 }

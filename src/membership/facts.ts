@@ -10,9 +10,7 @@ import { foldCase } from '../rules/text.ts';
 import { eventRange, timeEnv } from '../rules/time/boundaries.ts';
 import type { SegmentDef } from './definitions.ts';
 
-const Q = loadQueries('membership', [
-  'facts-profiles', 'facts-tags', 'facts-lists', 'facts-consents', 'facts-dnc', 'facts-events', 'facts-events-all',
-]);
+const Q = loadQueries('membership', ['facts-profiles', 'facts-tags', 'facts-lists', 'facts-consents', 'facts-dnc', 'facts-events']);
 
 export interface Needs {
   tags: boolean;
@@ -119,23 +117,14 @@ async function loadDnc(q: Queryable, workspaceId: string, facts: Map<string, Mut
   }
 }
 
-/** One query per distinct lower bound (usually one or two), each a range scan per profile and name. */
 async function loadEvents(
   q: Queryable, workspaceId: string, ids: readonly string[], names: ReadonlyMap<string, number | null>,
   add: (profileId: string, e: EventFact) => void,
 ): Promise<void> {
-  const byBound = new Map<number | null, string[]>();
-  for (const [name, lo] of names) {
-    const list = byBound.get(lo);
-    if (list) list.push(name);
-    else byBound.set(lo, [name]);
-  }
-  for (const [lo, group] of byBound) {
-    const rows = lo === null
-      ? await q.query<EventRow>(Q['facts-events-all'], [workspaceId, ids, group])
-      : await q.query<EventRow>(Q['facts-events'], [workspaceId, ids, group, new Date(Math.floor(lo))]);
-    for (const r of rows) add(r.profile_id, { name: r.name, ts: r.ts.getTime(), properties: r.properties });
-  }
+  if (names.size === 0) return;
+  const bounds = [...names.values()].map((lo) => (lo === null ? '-infinity' : new Date(Math.floor(lo)).toISOString()));
+  const rows = await q.query<EventRow>(Q['facts-events'], [workspaceId, ids, [...names.keys()], bounds]);
+  for (const r of rows) add(r.profile_id, { name: r.name, ts: r.ts.getTime(), properties: r.properties });
 }
 
 interface EventRow {

@@ -7,15 +7,19 @@ import type { Queryable } from '../db/db.ts';
 import { loadQueries } from '../db/queries.ts';
 import type { Transition } from './reconcile.ts';
 
-const Q = loadQueries('membership', [
-  'stored-memberships', 'insert-members', 'delete-members', 'insert-transitions', 'adjust-member-counts', 'merge-due', 'delete-due',
-]);
+const Q = loadQueries('membership', ['stored-memberships', 'all-stored-memberships', 'apply-transitions', 'merge-due', 'delete-due']);
 
-/** Segment ids each profile is stored as a member of (profiles without any are absent). */
-export async function storedMemberships(q: Queryable, workspaceId: string, profileIds: readonly string[]): Promise<Map<string, Set<string>>> {
+/**
+ * Segment ids each profile is stored as a member of (profiles without any are absent): of the given
+ * segments, or of every segment when none are given.
+ */
+export async function storedMemberships(q: Queryable, args: { workspaceId: string; profileIds: readonly string[]; segmentIds?: readonly string[] }): Promise<Map<string, Set<string>>> {
   const out = new Map<string, Set<string>>();
-  if (profileIds.length === 0) return out;
-  for (const r of await q.query<{ profile_id: string; segment_id: string }>(Q['stored-memberships'], [workspaceId, profileIds])) {
+  if (args.profileIds.length === 0 || args.segmentIds?.length === 0) return out;
+  const rows = args.segmentIds
+    ? await q.query<{ profile_id: string; segment_id: string }>(Q['stored-memberships'], [args.workspaceId, args.profileIds, args.segmentIds])
+    : await q.query<{ profile_id: string; segment_id: string }>(Q['all-stored-memberships'], [args.workspaceId, args.profileIds]);
+  for (const r of rows) {
     const set = out.get(r.profile_id);
     if (set) set.add(r.segment_id);
     else out.set(r.profile_id, new Set([r.segment_id]));
@@ -23,22 +27,13 @@ export async function storedMemberships(q: Queryable, workspaceId: string, profi
   return out;
 }
 
-/** Applies transitions: membership rows, the log (ids in the order given) and member counts. */
+/** Applies transitions: membership rows, member counts and the log (ids in the order given), in one statement. */
 export async function writeTransitions(q: Queryable, args: { workspaceId: string; at: Date; transitions: readonly Transition[] }): Promise<void> {
-  const { workspaceId, at, transitions } = args;
-  if (transitions.length === 0) return;
-  const exits = transitions.filter((t) => t.kind === 'exit');
-  const enters = transitions.filter((t) => t.kind === 'enter');
-  if (exits.length > 0) await q.query(Q['delete-members'], [workspaceId, exits.map((t) => t.profileId), exits.map((t) => t.segmentId)]);
-  if (enters.length > 0) await q.query(Q['insert-members'], [workspaceId, enters.map((t) => t.profileId), enters.map((t) => t.segmentId), at]);
-  await q.query(Q['insert-transitions'], [
-    workspaceId, transitions.map((t) => t.profileId), transitions.map((t) => t.segmentId),
-    transitions.map((t) => t.kind), transitions.map((t) => t.cause), at,
+  const { transitions: t } = args;
+  if (t.length === 0) return;
+  await q.query(Q['apply-transitions'], [
+    args.workspaceId, t.map((x) => x.profileId), t.map((x) => x.segmentId), t.map((x) => x.kind), t.map((x) => x.cause), args.at,
   ]);
-  const delta = new Map<string, number>();
-  for (const t of transitions) delta.set(t.segmentId, (delta.get(t.segmentId) ?? 0) + (t.kind === 'enter' ? 1 : -1));
-  const moved = [...delta].filter(([, d]) => d !== 0);
-  if (moved.length > 0) await q.query(Q['adjust-member-counts'], [moved.map(([s]) => s), moved.map(([, d]) => d)]);
 }
 
 /** Stores due instants, keeping the earlier of the stored one and the new one. */

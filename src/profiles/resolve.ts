@@ -33,52 +33,81 @@ export interface Resolved {
  */
 export async function resolveProfiles(tx: Queryable, args: { workspaceId: string; now: Date; items: readonly ResolveItem[] }): Promise<Resolved> {
   const { workspaceId } = args;
-  const owner = await findOwners(tx, workspaceId, args.items);
-  const externalIds = await externalIdsToCheck(tx, workspaceId, args.items, owner);
-  const created = new Map<string, { externalId: string | null }>();
-  const attachExternal = new Map<string, string>();
-  const inserts: { id: Identifier; profileId: string }[] = [];
+  const known = await findOwners(tx, workspaceId, args.items);
+  // The external id of an existing profile matters only when an item would give it one, which the walk
+  // finds out: load those (usually none) and walk again.
+  const externalIds = new Map<string, string | null>();
+  let p = plan(args.items, known, externalIds);
+  while (p.unloaded.size > 0) {
+    const rows = await tx.query<{ profile_id: string; external_id: string | null }>(Q['get-external-ids'], [workspaceId, [...p.unloaded]]);
+    for (const id of p.unloaded) externalIds.set(id, null);
+    for (const r of rows) externalIds.set(r.profile_id, r.external_id);
+    p = plan(args.items, known, externalIds);
+  }
 
-  const items = args.items.map((item): Resolution => {
+  await insertIdentities(tx, { workspaceId, now: args.now, inserts: p.inserts });
+  if (p.attachExternal.size > 0) {
+    const rows = await tx.query(Q['set-external-ids'], [workspaceId, [...p.attachExternal.keys()], [...p.attachExternal.values()]]);
+    if (rows.length < p.attachExternal.size) throw new RetryTransaction('a profile was given an external id meanwhile');
+  }
+  return { items: p.items, created: p.created };
+}
+
+interface Plan extends Resolved {
+  inserts: { id: Identifier; profileId: string }[];
+  attachExternal: Map<string, string>;
+  /** Existing profiles the walk needed the external id of, not loaded yet. */
+  unloaded: Set<string>;
+}
+
+/** Walks the items in order (no I/O): which profile each is for, what to create and attach, what conflicts. */
+function plan(items: readonly ResolveItem[], known: ReadonlyMap<string, string>, loadedExternalIds: ReadonlyMap<string, string | null>): Plan {
+  const owner = new Map(known);
+  const externalIds = new Map(loadedExternalIds);
+  const out: Plan = { items: [], created: new Map(), inserts: [], attachExternal: new Map(), unloaded: new Set() };
+
+  for (const item of items) {
     const ids = distinctIdentifiers(item.identifiers);
     const found = new Map<string, Identifier | undefined>(); // profile → the first identifier that points at it
     if (item.profileId) found.set(item.profileId, undefined);
     for (const id of ids) {
       const p = owner.get(identifierKey(id));
       if (p && !found.has(p)) found.set(p, id);
+      if (p && id.kind === 'external_id') externalIds.set(p, id.value);
     }
-    if (found.size > 1) return { ok: false, error: conflictError(ids, owner, item.profileId) };
+    if (found.size > 1) {
+      out.items.push({ ok: false, error: conflictError(ids, owner, item.profileId) });
+      continue;
+    }
 
     let profileId = [...found.keys()][0];
     const isNew = profileId === undefined;
     if (profileId === undefined) {
       profileId = newId();
-      created.set(profileId, { externalId: null });
+      out.created.set(profileId, { externalId: null });
       externalIds.set(profileId, null);
     }
     const ext = ids.find((id) => id.kind === 'external_id' && !owner.has(identifierKey(id)));
     if (ext) {
+      if (!externalIds.has(profileId)) out.unloaded.add(profileId);
       const current = externalIds.get(profileId);
-      if (current) return { ok: false, error: secondExternalIdError(ext, profileId, current) };
+      if (current) {
+        out.items.push({ ok: false, error: secondExternalIdError(ext, profileId, current) });
+        continue;
+      }
       externalIds.set(profileId, ext.value);
-      const fresh = created.get(profileId);
+      const fresh = out.created.get(profileId);
       if (fresh) fresh.externalId = ext.value;
-      else attachExternal.set(profileId, ext.value);
+      else out.attachExternal.set(profileId, ext.value);
     }
     const newIdentifiers = ids.filter((id) => !owner.has(identifierKey(id)));
     for (const id of newIdentifiers) {
       owner.set(identifierKey(id), profileId);
-      inserts.push({ id, profileId });
+      out.inserts.push({ id, profileId });
     }
-    return { ok: true, profileId, created: isNew, newIdentifiers };
-  });
-
-  await insertIdentities(tx, { workspaceId, now: args.now, inserts });
-  if (attachExternal.size > 0) {
-    const rows = await tx.query(Q['set-external-ids'], [workspaceId, [...attachExternal.keys()], [...attachExternal.values()]]);
-    if (rows.length < attachExternal.size) throw new RetryTransaction('a profile was given an external id meanwhile');
+    out.items.push({ ok: true, profileId, created: isNew, newIdentifiers });
   }
-  return { items, created };
+  return out;
 }
 
 /** identifier key → profile id, for every identifier the items carry that is already known. */
@@ -91,28 +120,6 @@ async function findOwners(tx: Queryable, workspaceId: string, items: readonly Re
   ]);
   for (const [kind, value, profileId] of row!.found) owner.set(identifierKey({ kind, value }), profileId);
   return owner;
-}
-
-/**
- * The external id of the existing profiles that an item may give a new external id (an unknown userId
- * next to a known email, say). Usually none, so usually no query.
- */
-async function externalIdsToCheck(tx: Queryable, workspaceId: string, items: readonly ResolveItem[], owner: Map<string, string>): Promise<Map<string, string | null>> {
-  const ids = new Set<string>();
-  for (const item of items) {
-    const ext = item.identifiers.find((i) => i.kind === 'external_id');
-    if (!ext || owner.has(identifierKey(ext))) continue;
-    if (item.profileId) ids.add(item.profileId);
-    for (const id of item.identifiers) {
-      const p = owner.get(identifierKey(id));
-      if (p) ids.add(p);
-    }
-  }
-  const out = new Map<string, string | null>();
-  if (ids.size === 0) return out;
-  const rows = await tx.query<{ profile_id: string; external_id: string | null }>(Q['get-external-ids'], [workspaceId, [...ids]]);
-  for (const r of rows) out.set(r.profile_id, r.external_id);
-  return out;
 }
 
 async function insertIdentities(tx: Queryable, args: { workspaceId: string; now: Date; inserts: { id: Identifier; profileId: string }[] }): Promise<void> {

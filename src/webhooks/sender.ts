@@ -1,12 +1,13 @@
 import type { Db } from '../db/db.ts';
 import { loadQueries } from '../db/queries.ts';
 import type { Clock } from '../shared/clock.ts';
-import type { DeliveryEvent } from './payload.ts';
+import { newId } from '../shared/ids.ts';
+import { pingBody, type DeliveryEvent } from './payload.ts';
 import { postJson } from './post.ts';
 import { DEFAULT_RETRY, retryDelayMs, type RetryPolicy } from './retry-policy.ts';
 import { signatureHeader } from './signature.ts';
 
-const Q = loadQueries('webhooks', ['claim-due', 'claim-delivery', 'record-attempt']);
+const Q = loadQueries('webhooks', ['claim-due', 'claim-delivery', 'insert-ping', 'record-attempt']);
 
 export interface SenderOptions {
   /** How long a receiver has to answer (default 10 s). */
@@ -57,6 +58,17 @@ export class DeliverySender {
     if (!claimed) return false;
     await this.attempt(claimed);
     return true;
+  }
+
+  /** Sends a ping to the workspace's webhook now; resolves its delivery id, or undefined when there is no such webhook. */
+  async ping(args: { workspaceId: string; webhookId: string }): Promise<string | undefined> {
+    const id = newId();
+    const now = this.deps.clock.now();
+    const body = pingBody({ deliveryId: id, createdAt: now, webhookId: args.webhookId });
+    const [claimed] = await this.deps.db.query<Claimed>(Q['insert-ping'], [id, args.workspaceId, args.webhookId, body, now, this.leaseEnd(now)]);
+    if (!claimed) return undefined;
+    await this.attempt(claimed);
+    return id;
   }
 
   private async attempt(d: Claimed): Promise<void> {

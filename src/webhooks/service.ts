@@ -4,13 +4,13 @@ import type { Clock } from '../shared/clock.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { Errors } from '../shared/errors.ts';
 import { isUuid, newId } from '../shared/ids.ts';
-import { pingBody, WEBHOOK_EVENTS, type DeliveryEvent, type WebhookEvent } from './payload.ts';
+import { WEBHOOK_EVENTS, type DeliveryEvent, type WebhookEvent } from './payload.ts';
 import type { DeliverySender } from './sender.ts';
 import { generateSecret } from './signature.ts';
 
 const Q = loadQueries('webhooks', [
   'insert-webhook', 'get-webhook', 'list-webhooks', 'update-webhook', 'delete-webhook', 'known-segments', 'workspace-head',
-  'insert-ping', 'get-delivery', 'page-deliveries',
+  'get-delivery', 'page-deliveries',
 ]);
 
 export interface Webhook {
@@ -114,23 +114,22 @@ export class WebhookService {
 
   /** Sends a ping now and answers with its delivery (one attempt, not retried). */
   async test(workspaceId: string, webhookId: string): Promise<Delivery> {
-    await this.get(workspaceId, webhookId);
-    const id = newId();
-    const now = this.deps.clock.now();
-    await this.deps.db.query(Q['insert-ping'], [id, workspaceId, webhookId, pingBody({ deliveryId: id, createdAt: now, webhookId }), now]);
-    return this.sendNow({ workspaceId, webhookId, deliveryId: id });
+    const deliveryId = await this.deps.sender.ping({ workspaceId, webhookId });
+    if (!deliveryId) throw Errors.notFound({ resource: 'webhook', id: webhookId });
+    return this.delivery({ workspaceId, webhookId, deliveryId });
   }
 
   /** Sends a delivery again now, whatever its status, with the same id and body; later retries follow the usual backoff. */
   async retry(args: { workspaceId: string; webhookId: string; deliveryId: string }): Promise<Delivery> {
     await this.get(args.workspaceId, args.webhookId);
-    return this.sendNow(args);
+    if (!(await this.deps.sender.sendNow(args))) throw Errors.notFound({ resource: 'delivery', id: args.deliveryId });
+    return this.delivery(args);
   }
 
-  private async sendNow(args: { workspaceId: string; webhookId: string; deliveryId: string }): Promise<Delivery> {
-    if (!(await this.deps.sender.sendNow(args))) throw Errors.notFound({ resource: 'delivery', id: args.deliveryId });
+  private async delivery(args: { workspaceId: string; webhookId: string; deliveryId: string }): Promise<Delivery> {
     const [row] = await this.deps.db.query<DeliveryRow>(Q['get-delivery'], [args.workspaceId, args.webhookId, args.deliveryId]);
-    return toDelivery(row!);
+    if (!row) throw Errors.notFound({ resource: 'delivery', id: args.deliveryId });
+    return toDelivery(row);
   }
 
   /** The segment ids without repeats, once each is known to be a segment of the workspace. */

@@ -85,11 +85,6 @@ SELECT profile_id FROM segment_members
 WHERE workspace_id = $1 AND segment_id = $2 AND profile_id > $3 AND profile_id <= $4
 ORDER BY profile_id;
 
--- name: adjust-member-counts
--- member_count moves by the given deltas ($1 segment ids, $2 deltas).
-UPDATE segment_builds b SET member_count = b.member_count + t.d
-FROM unnest($1::uuid[], $2::int[]) AS t(s, d) WHERE b.segment_id = t.s;
-
 -- name: get-sweep
 -- The due-instant sweep under way in a workspace, if any.
 SELECT segments, cursor, started_at FROM membership_sweeps WHERE workspace_id = $1;
@@ -165,37 +160,42 @@ SELECT profile_id, channel, status FROM consents WHERE workspace_id = $1 AND pro
 SELECT contact, contact_kind, channel FROM dnc_entries WHERE workspace_id = $1 AND contact = ANY($2::text[]);
 
 -- name: facts-events
--- Events of the names $3 at or after $4 (one range scan per profile and name on events_profile_name_ts).
-SELECT profile_id, name, ts, properties FROM events
-WHERE workspace_id = $1 AND profile_id = ANY($2::uuid[]) AND name = ANY($3::text[]) AND ts >= $4;
-
--- name: facts-events-all
--- Events of the names $3, whole history.
-SELECT profile_id, name, ts, properties FROM events
-WHERE workspace_id = $1 AND profile_id = ANY($2::uuid[]) AND name = ANY($3::text[]);
+-- Events of the names $3, each from its own lower bound $4 (-infinity: the whole history): one range
+-- scan per profile and name on events_profile_name_ts.
+SELECT e.profile_id, e.name, e.ts, e.properties
+FROM unnest($3::text[], $4::timestamptz[]) AS b(name, lo)
+JOIN events e ON e.name = b.name AND e.ts >= b.lo
+WHERE e.workspace_id = $1 AND e.profile_id = ANY($2::uuid[]);
 
 -- ---------- membership and transitions ----------
 
 -- name: stored-memberships
+-- The profiles' stored memberships in the segments $3.
+SELECT profile_id, segment_id FROM segment_members
+WHERE workspace_id = $1 AND profile_id = ANY($2::uuid[]) AND segment_id = ANY($3::uuid[]);
+
+-- name: all-stored-memberships
 -- Every segment the profiles are stored as members of.
 SELECT profile_id, segment_id FROM segment_members WHERE workspace_id = $1 AND profile_id = ANY($2::uuid[]);
 
--- name: insert-members
--- New members ($2 profiles, $3 segments, pairwise) entering at $4.
-INSERT INTO segment_members (workspace_id, profile_id, segment_id, entered_at)
-SELECT $1, p, s, $4 FROM unnest($2::uuid[], $3::uuid[]) AS t(p, s);
-
--- name: delete-members
--- Members leaving ($2 profiles, $3 segments, pairwise).
-DELETE FROM segment_members
-WHERE workspace_id = $1 AND profile_id = ANY($2::uuid[])
-  AND (profile_id, segment_id) IN (SELECT p, s FROM unnest($2::uuid[], $3::uuid[]) AS t(p, s));
-
--- name: insert-transitions
--- Transitions in the order given ($2 profiles, $3 segments, $4 kinds, $5 causes), all at $6.
+-- name: apply-transitions
+-- Transitions ($2 profiles, $3 segments, $4 kinds, $5 causes, pairwise) at $6, in one statement: the
+-- membership rows they change, member_count, and the log (ids in the order given).
+WITH t AS (
+  SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[]) WITH ORDINALITY AS t(p, s, k, c, n)
+), gone AS (
+  DELETE FROM segment_members m USING t
+  WHERE m.workspace_id = $1 AND m.profile_id = t.p AND m.segment_id = t.s AND t.k = 'exit'
+), came AS (
+  INSERT INTO segment_members (workspace_id, profile_id, segment_id, entered_at)
+  SELECT $1, p, s, $6 FROM t WHERE k = 'enter'
+), counts AS (
+  UPDATE segment_builds b SET member_count = b.member_count + d.delta
+  FROM (SELECT s, sum(CASE WHEN k = 'enter' THEN 1 ELSE -1 END)::int AS delta FROM t GROUP BY s) d
+  WHERE b.segment_id = d.s AND d.delta <> 0
+)
 INSERT INTO segment_transitions (workspace_id, profile_id, segment_id, kind, cause, at)
-SELECT $1, p, s, k, c, $6 FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[]) WITH ORDINALITY AS t(p, s, k, c, n)
-ORDER BY n;
+SELECT $1, p, s, k, c, $6 FROM t ORDER BY n;
 
 -- ---------- verify ----------
 

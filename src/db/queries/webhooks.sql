@@ -63,9 +63,14 @@ ON CONFLICT (webhook_id, transition_id) DO NOTHING;
 UPDATE webhooks SET cursor = $2::bigint WHERE id = $1;
 
 -- name: insert-ping
--- A test delivery (no transition).
-INSERT INTO webhook_deliveries (id, workspace_id, webhook_id, transition_id, event, body, status, next_attempt_at, created_at)
-VALUES ($1, $2, $3, NULL, 'ping', $4, 'pending', $5, $5);
+-- A test delivery (no transition), born claimed for its one attempt ($6: lease end), so no worker takes it meanwhile.
+WITH w AS (SELECT url, secret FROM webhooks WHERE workspace_id = $2 AND id = $3),
+d AS (
+  INSERT INTO webhook_deliveries (id, workspace_id, webhook_id, transition_id, event, body, status, attempts, last_attempt_at, next_attempt_at, created_at)
+  SELECT $1, $2, $3, NULL, 'ping', $4, 'pending', 1, $5, $6, $5 FROM w
+  RETURNING id, event, body, attempts
+)
+SELECT d.id, d.event, d.body, d.attempts, w.url, w.secret FROM d, w;
 
 -- name: claim-due
 -- Takes due deliveries of active webhooks and leases them ($2: lease end) for one attempt each;

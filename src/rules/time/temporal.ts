@@ -6,7 +6,7 @@
  *
  *   YYYY-MM-DD                                 a calendar day
  *   YYYY-MM-DD[T ]HH:MM[:SS[.fraction]]        a wall-clock time in the workspace zone
- *   ...followed by Z, ±HH, ±HHMM or ±HH:MM      an instant
+ *   ...followed by Z, ±HH, ±HHMM or ±HH:MM      an instant (offsets up to ±15:59, as PostgreSQL takes)
  *
  * A value's calendar day is the day as written unless it carries an offset; then it is the instant's
  * day in the workspace zone.
@@ -16,7 +16,7 @@ import { localDay, localToInstant, MS } from './zone.ts';
 
 export const TEMPORAL_PATTERN =
   '^([0-9]{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])' +
-  '([T ]([01][0-9]|2[0-3]):([0-5][0-9])(:([0-5][0-9])([.]([0-9]{1,9}))?)?(Z|([+-])([01][0-9]|2[0-3])(:?([0-5][0-9]))?)?)?$';
+  '([T ]([01][0-9]|2[0-3]):([0-5][0-9])(:([0-5][0-9])([.]([0-9]{1,9}))?)?(Z|([+-])(0[0-9]|1[0-5])(:?([0-5][0-9]))?)?)?$';
 const TEMPORAL_RE = new RegExp(TEMPORAL_PATTERN);
 
 export interface Temporal {
