@@ -103,11 +103,13 @@ function load(job: LoadJob): Promise<LoadResult> {
   });
 }
 
-export async function runRealtimeBench(): Promise<void> {
+/** `step`: 'prepare' only generates (or checks) the dataset. */
+export async function runRealtimeBench(step?: string): Promise<void> {
   const url = new URL(ADMIN_URL);
   url.pathname = `/${DB_NAME}`;
   log(`realtime bench: Node ${process.version}, PostgreSQL at ${url.host}; clock starts at ${NOW} and runs at real speed`);
   const db = await openBenchDb(url.toString());
+  if (step === 'prepare') return db.close();
   await reset(db);
   const offsetMs = Date.parse(NOW) - Date.now();
   const clock: Clock = { now: () => new Date(Date.now() + offsetMs) };

@@ -52,10 +52,14 @@ describe('web console in Chromium', { skip }, () => {
       if (m.type() === 'error' && !/status of (401|409|422)/.test(m.text())) problems.push(`console error: ${m.text()}`);
     });
   };
-  const shot = async (name: string) => {
+  const shot = async (name: string, fullPage = true) => {
     if (!SHOTS) return;
     mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+    // Passing confirmations ("Tagged …") would cover the page.
+    const toasts = (visibility: string) => page.evaluate((v) => document.querySelector<HTMLElement>('.toasts')?.style.setProperty('visibility', v), visibility);
+    await toasts('hidden');
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
+    await toasts('visible');
   };
   const signIn = async (p: Page, email: string) => {
     await p.goto(`${s.url}/people`);
@@ -196,7 +200,7 @@ describe('web console in Chromium', { skip }, () => {
     assert.ok((await dialog.locator('.tick').count()) >= 3, 'the segment, the city and the purchase count hold');
     assert.ok((await dialog.locator('.cross').count()) >= 1, 'the vip tag does not');
     await dialog.getByText('purchase', { exact: false }).first().waitFor();
-    await shot('profile-why');
+    await shot('profile-why', false);
     await dialog.getByRole('button', { name: 'Close' }).click();
   });
 

@@ -156,6 +156,15 @@ forEachStore('events over HTTP', (kind) => {
     assert.equal(res.body.results[1].status, 'stored');
     const single = await s.call('POST', '/v1/track', { userId: 'u-c1', email: 'c2@example.com', event: 'e' });
     assert.equal(single.status, 409);
+    // A profile has one external id, also when the link to it was made earlier in the same batch.
+    const chained = await s.call('POST', '/v1/batch', { batch: [
+      { email: 'c2@example.com', anonymousId: 'anon-c2', event: 'e' },
+      { anonymousId: 'anon-c2', userId: 'u-c3', event: 'e' },
+    ] });
+    assert.equal(chained.body.results[0].status, 'stored');
+    assert.equal(chained.body.results[1].status, 'error');
+    assert.equal(chained.body.results[1].error.code, 'AUD_ERR_PROFILE_IDENTITY_CONFLICT');
+    assert.equal(chained.body.results[1].error.path, 'batch[1].userId');
   });
 
   test('the event-name registry: count, first and last seen, property names', async () => {

@@ -136,6 +136,21 @@ forEachStore('membership worker', (kind) => {
     assert.deepEqual(await f.drift(), []);
   });
 
+  test('a Do-Not-Contact entry on the email moves the profile; an entry for every channel counts too', async () => {
+    const f = await fresh();
+    const reachable = await f.segment('email reachable', { not: { dnc: 'email' } });
+    await f.identify('u1', { email: 'Ann@Example.com' });
+    await f.identify('u2', { email: 'bo@example.com' });
+    await f.drain();
+    assert.deepEqual(await f.members(reachable), ['u1', 'u2']);
+    await f.services.dnc.addOne(f.workspaceId, { contact: 'ann@example.com', channel: 'email' });
+    await f.services.dnc.addOne(f.workspaceId, { contact: 'BO@example.com' });
+    await f.drain();
+    assert.deepEqual(await f.members(reachable), []);
+    assert.deepEqual((await f.transitions({ segment: reachable })).slice(2).map((t) => [t.user, t.kind, t.cause]), [['u1', 'exit', 'dnc'], ['u2', 'exit', 'dnc']]);
+    assert.deepEqual(await f.drift(), []);
+  });
+
   test('a change in a referenced segment propagates to the segments that reference it', async () => {
     const f = await fresh();
     const buyers = await f.segment('buyers', { event: 'purchase' });

@@ -60,7 +60,10 @@ export async function processQueues(tx: Queryable, args: { defs: Definitions; no
   for (const p of plan.values()) for (const s of p.keys()) segments.add(s);
   const ctx = { now, timezone: defs.timezone };
   const facts = await loadFacts(tx, { workspaceId: ws, profileIds: ids, needs: needsOf(segments, ctx) });
-  const stored = await storedMemberships(tx, ws, ids);
+  // Stored memberships of the evaluated segments; a profile that is gone leaves all of its segments.
+  const stored = await storedMemberships(tx, { workspaceId: ws, profileIds: ids.filter((id) => facts.has(id)), segmentIds: [...segments].map((s) => s.id) });
+  const gone = ids.filter((id) => !facts.has(id));
+  for (const [id, set] of await storedMemberships(tx, { workspaceId: ws, profileIds: gone })) stored.set(id, set);
   const work: ProfileWork[] = ids.map((id) => ({ profileId: id, facts: facts.get(id), segments: plan.get(id)!, stored: stored.get(id) ?? EMPTY }));
   const outcome = reconcile(work, ctx);
 

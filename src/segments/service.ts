@@ -7,6 +7,7 @@ import type { AttributeRegistry } from '../attributes/registry.ts';
 import type { AttributeType } from '../attributes/types.ts';
 import type { Db, Queryable } from '../db/db.ts';
 import { loadQueries } from '../db/queries.ts';
+import { loadFacts } from '../membership/facts.ts';
 import { explain, ruleDependencies, type RuleNode } from '../rules/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
@@ -14,7 +15,6 @@ import { AudienceError, Errors } from '../shared/errors.ts';
 import { isUuid, newId } from '../shared/ids.ts';
 import { SegmentCatalog, type SegmentRow, type Usage } from './catalog.ts';
 import { annotate, type ExplainNode } from './explain-tree.ts';
-import { loadProfileFacts } from './facts.ts';
 import { matchesSearch, pageOf, type SegmentSort } from './list.ts';
 import { SegmentMembers, type Member, type MemberSource, type Scope } from './members.ts';
 import { createPredefinedSegments } from './predefined.ts';
@@ -66,7 +66,7 @@ export class SegmentService {
     this.members = new SegmentMembers(deps);
   }
 
-  async list(scope: Scope & { q?: string; sort: SegmentSort; desc: boolean; cursor?: string; offset?: number; limit: number }) {
+  async list(scope: Scope & { q?: string; sort: SegmentSort; desc: boolean; cursor?: string; offset?: number; limit: number }): Promise<{ data: SegmentView[]; next_cursor: string | null; total: number }> {
     await this.ensurePredefined(scope.workspaceId);
     const catalog = await this.catalog(this.deps.db, scope.workspaceId);
     const rows = catalog.rows.filter((r) => matchesSearch(r.name, scope.q));
@@ -180,7 +180,10 @@ export class SegmentService {
     found(catalog, scope.id);
     const node = usable(catalog.node(scope.id));
     const now = this.deps.clock.now();
-    const facts = await loadProfileFacts(this.deps.db, { ...scope, eventNames: ruleDependencies(node).events, now });
+    // The membership worker's loader, so explain sees exactly what real-time evaluation sees; events of
+    // the names the rule uses over the whole history (explain is one profile, on demand).
+    const needs = { tags: true, lists: true, consent: true, dnc: true, events: new Map(ruleDependencies(node).events.map((e) => [e, null])) };
+    const facts = (await loadFacts(this.deps.db, { workspaceId: scope.workspaceId, profileIds: [scope.profileId], needs })).get(scope.profileId);
     if (!facts) throw Errors.notFound({ resource: 'profile', id: scope.profileId });
     const tree = explain(node, facts, { now, timezone: scope.timezone });
     return { segment_id: scope.id, profile_id: scope.profileId, at: now, result: tree.result, explanation: annotate(tree, node, catalog) };

@@ -69,31 +69,6 @@ FROM profiles p
 WHERE p.workspace_id = $1 AND p.profile_id = ANY($2::uuid[])
 ORDER BY p.profile_id;
 
--- name: profile-facts
--- What the in-memory evaluator needs of one profile: attributes, tag and list names, consent by channel.
-SELECT p.attributes,
-  ARRAY(SELECT t.name FROM profile_tags pt JOIN tags t ON t.id = pt.tag_id
-        WHERE pt.workspace_id = p.workspace_id AND pt.profile_id = p.profile_id ORDER BY t.name) AS tags,
-  ARRAY(SELECT l.name FROM list_members m JOIN lists l ON l.id = m.list_id
-        WHERE m.workspace_id = p.workspace_id AND m.profile_id = p.profile_id ORDER BY l.name) AS lists,
-  coalesce((SELECT jsonb_object_agg(c.channel, c.status) FROM consents c
-        WHERE c.workspace_id = p.workspace_id AND c.profile_id = p.profile_id), '{}'::jsonb) AS consent
-FROM profiles p
-WHERE p.workspace_id = $1 AND p.profile_id = $2;
-
--- name: profile-dnc
--- Do-Not-Contact entries on the profile's email (lower-cased) or phone; a null channel means every channel.
-SELECT d.channel FROM profiles p
-JOIN dnc_entries d ON d.workspace_id = p.workspace_id
-  AND ((d.contact_kind = 'email' AND d.contact = lower(p.attributes ->> 'email')) OR (d.contact_kind = 'phone' AND d.contact = p.attributes ->> 'phone'))
-WHERE p.workspace_id = $1 AND p.profile_id = $2;
-
--- name: profile-events
--- The profile's events of these names up to now, oldest first (one range scan per name on events_profile_name_ts).
-SELECT name, ts, properties FROM events
-WHERE workspace_id = $1 AND profile_id = $2 AND name = ANY($3::text[]) AND ts <= $4
-ORDER BY ts;
-
 -- name: rule-changed
 -- Whether a new rule differs from the stored one (jsonb equality: key order and spacing do not count).
 SELECT rule IS DISTINCT FROM $3::jsonb AS changed FROM segments WHERE workspace_id = $1 AND id = $2;

@@ -1,0 +1,11 @@
+import { openDb } from './src/db/open.ts';
+import { parseRule } from './src/rules/parse.ts';
+import { membersQuery } from './src/rules/sql/members-query.ts';
+const db = await openDb({ kind: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/audience_bench_rt_small' });
+const ws = '01900000-0000-7000-8000-00000000b001';
+const node = parseRule({ attribute: 'age', op: 'gte', value: 18 }, { attributeType: () => undefined, segment: () => undefined });
+const q = membersQuery({ workspaceId: ws, node, now: new Date('2026-03-15T12:10:00Z'), timezone: 'UTC', mode: 'count' });
+console.log(q.sql, q.params);
+const plan = await db.query<{ 'QUERY PLAN': string }>('EXPLAIN ANALYZE ' + q.sql, q.params);
+console.log(plan.map((p) => p['QUERY PLAN'].slice(0, 160)).join('\n'));
+await db.close();
