@@ -143,6 +143,7 @@ export async function runRealtimeBench(step?: string): Promise<void> {
     await sleep(200);
   }
   const buildS = (performance.now() - t0) / 1000;
+  await db.query('ANALYZE segment_members, segment_transitions, membership_due, segment_builds'); // autovacuum would, a little later
   const [m] = await db.query<{ members: number; due: number }>(
     'SELECT (SELECT count(*) FROM segment_members WHERE workspace_id = $1) AS members, (SELECT count(*) FROM membership_due WHERE workspace_id = $1) AS due', [WORKSPACE_ID]);
   log(`1. build: 100 segments over ${fmt(SPEC.profiles)} profiles in ${fmt(buildS, 1)} s: ${fmt(m!.members)} memberships, ${fmt(m!.due)} profiles with a due instant`);
@@ -159,10 +160,22 @@ export async function runRealtimeBench(step?: string): Promise<void> {
   };
   const backlog = async () => (await db.query<{ n: number }>('SELECT count(*) AS n FROM profile_changes'))[0]!.n;
 
-  // 2. Flood.
+  // 2. Flood: ingest alone (worker paused), the worker alone (draining that backlog), then both together.
+  let loop2 = loop;
   try {
     await load({ ...base, mode: 'flood', seconds: 3, batchSize: 1000, concurrency: 2, rate: 0, seed: 1, ticks: 0 }); // warm-up
     while ((await backlog()) > 0) await sleep(100);
+    await loop2.stop();
+    const alone = await load({ ...base, mode: 'flood', seconds: 15, batchSize: 1000, concurrency: 4, rate: 0, seed: 4, ticks: 0 });
+    const queued = await backlog();
+    const d0 = performance.now();
+    loop2 = worker.start({ idleMs: 50, onError: (err) => errors.push(err) });
+    while ((await backlog()) > 0) await sleep(20);
+    const drainAloneS = (performance.now() - d0) / 1000;
+    log(`2a. ingest alone (worker paused): ${fmt(alone.stored)} events in 15 s = ${fmt(alone.stored / (alone.ms / 1000))} events/s ` +
+      `(batch p50 ${fmt(pct(alone.batchLatencies, 50))} ms); ${fmt(queued)} change records queued`);
+    log(`2b. worker alone: drained them in ${fmt(drainAloneS, 1)} s = ${fmt(alone.stored / drainAloneS)} events/s (${fmt(queued / drainAloneS)} change records/s)`);
+
     const before = await db.query<{ n: number }>('SELECT count(*) AS n FROM segment_transitions');
     const f0 = performance.now();
     const flood = await load({ ...base, mode: 'flood', seconds: FLOOD_SECONDS, batchSize: 1000, concurrency: 4, rate: 0, seed: 2, ticks: 0 });
@@ -171,7 +184,7 @@ export async function runRealtimeBench(step?: string): Promise<void> {
     const totalS = (performance.now() - f0) / 1000;
     const drainS = totalS - flood.ms / 1000;
     const after = await db.query<{ n: number }>('SELECT count(*) AS n FROM segment_transitions');
-    log(`2. flood: POST /v1/batch x 1,000 events, 4 clients, ${FLOOD_SECONDS} s: ${fmt(flood.stored)} stored = ${fmt(flood.stored / (flood.ms / 1000))} events/s ingested ` +
+    log(`2c. both: POST /v1/batch x 1,000 events, 4 clients, ${FLOOD_SECONDS} s: ${fmt(flood.stored)} stored = ${fmt(flood.stored / (flood.ms / 1000))} events/s ingested ` +
       `(batch p50 ${fmt(pct(flood.batchLatencies, 50))} ms, p99 ${fmt(pct(flood.batchLatencies, 99))} ms${flood.failed ? `, ${flood.failed} NOT stored` : ''}); ` +
       `backlog at the end ${fmt(left)} change records, drained in ${fmt(drainS, 1)} s → sustained with membership current: ${fmt(flood.stored / totalS)} events/s; ` +
       `${fmt(after[0]!.n - before[0]!.n)} transitions`);
@@ -189,7 +202,7 @@ export async function runRealtimeBench(step?: string): Promise<void> {
       `p99 ≤ 100 ms at 2,000 events/s: ${fmt(p99, 1)} ms ${p99 <= 100 ? 'met' : 'MISSED'}; exits within 1 s: max ${fmt(maxLate)} ms ${maxLate <= 1000 ? 'met' : 'MISSED'}`);
   } finally {
     await app.close();
-    await loop.stop();
+    await loop2.stop();
     if (errors.length) log(`worker errors: ${errors.length}, first: ${String(errors[0])}`);
     await db.close();
   }

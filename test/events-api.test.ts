@@ -87,9 +87,11 @@ forEachStore('events over HTTP', (kind) => {
     const single = await s.call('POST', '/v1/track', { userId: 'u', event: '' });
     assert.equal(single.status, 400);
     assert.equal(single.body.error.path, 'event');
-    const ts = await s.call('POST', '/v1/track', { userId: 'u', event: 'e', timestamp: 'yesterday' });
-    assert.equal(ts.status, 400);
-    assert.equal(ts.body.error.path, 'timestamp');
+    for (const timestamp of ['yesterday', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59-01:00', '2026-13-01T00:00:00Z']) {
+      const ts = await s.call('POST', '/v1/track', { userId: 'u', event: 'e', timestamp });
+      assert.equal(ts.status, 400, timestamp);
+      assert.equal(ts.body.error.path, 'timestamp');
+    }
   });
 
   test('text PostgreSQL can not store is a 4xx with its path, never a 500', async () => {

@@ -85,6 +85,30 @@ export class AttributeRegistry {
   }
 
   /**
+   * The type of each name (names already checked with checkAttributeNames), creating the custom attributes
+   * that do not exist yet with the type given for them (a file import declares its columns before its
+   * first row). An attribute that exists keeps its type; the answer says which type that is.
+   */
+  async ensure(workspaceId: string, attrs: readonly { name: string; type: AttributeType }[]): Promise<Map<string, AttributeType>> {
+    const types = new Map<string, AttributeType>();
+    const missing: { name: string; type: AttributeType; label: null }[] = [];
+    for (const a of attrs) {
+      const known = STANDARD_BY_NAME.get(a.name)?.type ?? this.types.get(workspaceId)?.get(a.name);
+      if (known) types.set(a.name, known);
+      else missing.push({ name: a.name, type: a.type, label: null });
+    }
+    if (missing.length === 0) return types;
+    const names = missing.map((m) => m.name);
+    const found = new Set((await this.deps.db.query<Row>(Q['get-attributes'], [workspaceId, names])).map((r) => r.name));
+    const create = missing.filter((m) => !found.has(m.name));
+    if (create.length > 0) await this.insert(workspaceId, create);
+    const rows = await this.deps.db.query<Row>(Q['get-attributes'], [workspaceId, names]);
+    this.remember(workspaceId, rows);
+    for (const r of rows) types.set(r.name, r.type);
+    return types;
+  }
+
+  /**
    * Validates and coerces one set of attribute values (a profile write): names checked, unknown custom
    * attributes created, values coerced. Errors name `${path}.${attribute}`.
    */

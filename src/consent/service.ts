@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { Errors } from '../shared/errors.ts';
 import { isUuid, newId } from '../shared/ids.ts';
 
-const Q = loadQueries('consent', ['lock-profile', 'profile-exists', 'list-consents', 'upsert-consent', 'insert-log', 'list-log']);
+const Q = loadQueries('consent', ['lock-profile', 'profile-exists', 'list-consents', 'upsert-consent', 'insert-log', 'list-log', 'import-consents']);
 
 export const CONSENT_STATUSES = ['subscribed', 'unsubscribed', 'none'] as const;
 export type ConsentStatus = (typeof CONSENT_STATUSES)[number];
@@ -113,6 +113,21 @@ export class ConsentService {
       }
       return { consents: out, changed: changedChannels.length, unchanged: args.changes.length - changedChannels.length };
     });
+  }
+
+  /**
+   * Consent from a file import, inside the import's transaction (channels already checked): what differs
+   * is set, with a privacy-log line each, except that an import never re-subscribes a profile that
+   * unsubscribed (a spreadsheet must not undo an unsubscribe link or a STOP). Returns what changed; the
+   * caller records the change records with the rest of its batch.
+   */
+  async importMany(tx: Queryable, args: { workspaceId: string; at: Date; actor: Actor; note: string; items: readonly { profileId: string; channel: string; status: 'subscribed' | 'unsubscribed' }[] }): Promise<{ profile_id: string; channel: string }[]> {
+    if (args.items.length === 0) return [];
+    const items = [...args.items].sort((a, b) => (a.profileId < b.profileId ? -1 : a.profileId > b.profileId ? 1 : 0));
+    return tx.query<{ profile_id: string; channel: string }>(Q['import-consents'], [
+      args.workspaceId, items.map((i) => i.profileId), items.map((i) => i.channel), items.map((i) => i.status), items.map(() => newId()),
+      args.at, args.actor.kind, args.actor.id ?? null, args.note,
+    ]);
   }
 
   /** The profile's privacy log, newest first, a page at a time. */

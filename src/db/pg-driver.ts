@@ -3,12 +3,15 @@ import type { Db, Queryable } from './db.ts';
 import { TYPE_PARSERS } from './db.ts';
 
 /** A PostgreSQL server through a pool. Type parsers are per pool, never global. */
-export async function openPostgres(connectionString: string, opts: { max?: number } = {}): Promise<Db> {
+export async function openPostgres(connectionString: string, opts: { max?: number; onIdleError?: (err: Error) => void } = {}): Promise<Db> {
   const types = {
     getTypeParser: (oid: number, format?: string) =>
       TYPE_PARSERS[oid] ?? pg.types.getTypeParser(oid, format as 'text'),
   };
   const pool = new pg.Pool({ connectionString, max: opts.max ?? 10, types: types as never });
+  // An idle connection dropped by the server (restart, failover, DROP DATABASE … FORCE) must not crash
+  // the process: the pool discards it and opens a new one on the next query.
+  pool.on('error', (err) => opts.onIdleError?.(err));
   // Fail fast (and clearly) when the server is not there.
   const probe = await pool.connect();
   probe.release();

@@ -171,23 +171,28 @@ function prepare(args: { message: unknown; index: number; path: string; now: Dat
 function eventTime(timestamp: string | undefined, now: Date, timezone: string, path: string): string {
   if (timestamp === undefined) return now.toISOString();
   const t = timestamp.trim();
-  const ms = withOffset(t) ?? parseInstant(t, timezone)?.toMillis();
-  if (ms === undefined) throw Errors.validation({ message: `${path}: ${JSON.stringify(timestamp)} is not an ISO 8601 date-time`, path });
-  return new Date(ms).toISOString();
+  const iso = withOffset(t) ?? isoOf(parseInstant(t, timezone)?.toMillis());
+  if (iso === undefined) throw Errors.validation({ message: `${path}: ${JSON.stringify(timestamp)} is not an ISO 8601 date-time`, path });
+  // Years outside 1900-9999 are mistakes (and year 0 or six-digit years do not fit a timestamptz column).
+  if (iso.length !== 24 || iso < '1900') throw Errors.validation({ message: `${path}: ${JSON.stringify(timestamp)} is outside the years 1900 to 9999`, path });
+  return iso;
 }
 
-// What SDKs send: an instant in UTC or with an offset. Date.parse reads it exactly and ten times faster than
-// a calendar library, once the fields are checked (it would roll Feb 30 over to March). Anything else goes
-// through parseInstant (the workspace time zone applies when there is no offset).
-const WITH_OFFSET_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+const isoOf = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
 
-function withOffset(s: string): number | undefined {
+// What SDKs send: an instant in UTC or with an offset. Date.parse reads it exactly and far faster than a
+// calendar library, once the fields are checked (it would roll Feb 30 over to March); the usual
+// 'YYYY-MM-DDTHH:mm:ss.sssZ' is already the stored form. Anything else goes through parseInstant (the
+// workspace time zone applies when there is no offset).
+const WITH_OFFSET_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+function withOffset(s: string): string | undefined {
   const m = WITH_OFFSET_RE.exec(s);
   if (!m) return undefined;
-  const [y, mo, d, h, mi, sec] = m.slice(1).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
-  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth || h > 23 || mi > 59 || sec > 59) return undefined;
-  return Date.parse(s);
+  const [y, mo, d, h, mi, sec] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
+  if (mo < 1 || mo > 12 || d < 1 || d > new Date(Date.UTC(y, mo, 0)).getUTCDate() || h > 23 || mi > 59 || sec > 59) return undefined;
+  if (m[8] === 'Z' && m[7]?.length === 4 && m[6] !== undefined) return s;
+  return new Date(Date.parse(s)).toISOString();
 }
 
 function failed(index: number, err: unknown): ItemResult {

@@ -76,10 +76,12 @@ export interface EventName {
 export const listEventNames = (db: Queryable, workspaceId: string): Promise<EventName[]> =>
   db.query<EventName>(Q['list-event-names'], [workspaceId]);
 
+const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /** A page of a profile's timeline, newest first, and the cursor of the next page (null at the end). */
 export async function profileEvents(db: Queryable, args: { workspaceId: string; profileId: string; name?: string; cursor?: string; limit: number }): Promise<{ data: StoredEvent[]; next_cursor: string | null }> {
   const after = args.cursor
-    ? decodeCursor(args.cursor, ['ts', 'id'], (p) => !Number.isNaN(Date.parse(p.ts)))
+    ? decodeCursor(args.cursor, ['ts', 'id'], (p) => ISO_RE.test(p.ts) && !Number.isNaN(Date.parse(p.ts)))
     : undefined;
   const params = [args.workspaceId, args.profileId, after?.ts ?? null, after?.id ?? null, args.limit + 1];
   const rows = args.name === undefined

@@ -15,7 +15,7 @@ import { parseRule, type ParseContext } from '../rules/parse.ts';
 import type { EventNode, RuleNode } from '../rules/types.ts';
 import type { ChangeKind } from './changes.ts';
 
-const Q = loadQueries('membership', ['definitions-fingerprint', 'workspace-segments', 'workspace-attribute-types']);
+const Q = loadQueries('membership', ['definitions-fingerprint', 'definitions-fingerprints', 'workspace-segments', 'workspace-attribute-types']);
 
 export interface SegmentDef {
   readonly id: string;
@@ -54,9 +54,9 @@ export class DefinitionsCache {
 
   /** The workspace's current definitions (undefined when the workspace is gone). */
   async load(q: Queryable, workspaceId: string): Promise<Definitions | undefined> {
-    const [fp] = await q.query<{ timezone: string; segments: string; attributes: number }>(Q['definitions-fingerprint'], [workspaceId]);
+    const [fp] = await q.query<FingerprintRow>(Q['definitions-fingerprint'], [workspaceId]);
     if (!fp) return undefined;
-    const fingerprint = `${fp.timezone}|${fp.segments}|${fp.attributes}`;
+    const fingerprint = fingerprintOf(fp);
     const hit = this.cache.get(workspaceId);
     if (hit && hit.fingerprint === fingerprint) return hit.defs;
     const rows = await q.query<SegmentRow>(Q['workspace-segments'], [workspaceId]);
@@ -65,7 +65,25 @@ export class DefinitionsCache {
     this.cache.set(workspaceId, { fingerprint, defs });
     return defs;
   }
+
+  /**
+   * Workspaces whose definitions changed since this process last parsed them (or that it has not seen):
+   * a rule can change through what it reaches (a referenced segment, a declared attribute type, the zone)
+   * with nothing queued for its own workspace.
+   */
+  async changed(q: Queryable): Promise<string[]> {
+    const rows = await q.query<FingerprintRow & { workspace_id: string }>(Q['definitions-fingerprints']);
+    return rows.filter((r) => this.cache.get(r.workspace_id)?.fingerprint !== fingerprintOf(r)).map((r) => r.workspace_id);
+  }
 }
+
+interface FingerprintRow {
+  timezone: string;
+  segments: string;
+  attributes: number;
+}
+
+const fingerprintOf = (r: FingerprintRow): string => `${r.timezone}|${r.segments}|${r.attributes}`;
 
 /** The parse context of a workspace's saved rules: references are segment ids (as src/segments saves them). */
 export function workspaceParseContext(args: { rows: readonly SegmentRow[]; attributeTypes: ReadonlyMap<string, AttributeType>; self?: string }): ParseContext {

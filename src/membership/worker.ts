@@ -27,7 +27,7 @@ export interface MembershipOptions extends BuildOptions {
   changeBatch: number;
   /** Due profiles claimed per transaction. */
   dueBatch: number;
-  /** Every this many steps, look at every workspace with segments (rules that changed only through what they reach). */
+  /** Every this many steps, look for workspaces whose definitions changed with nothing queued (a rule changed through what it reaches). */
   fullCheckEvery: number;
 }
 
@@ -61,10 +61,11 @@ export class MembershipWorker {
    * workspace reads the clock once its lock is held.
    */
   async runOnce(args: { now?: Date } = {}): Promise<StepResult> {
-    const full = this.steps++ % this.opts.fullCheckEvery === 0;
-    const rows = await this.deps.db.query<{ workspace_id: string }>(Q['workspaces-with-work'], [args.now ?? this.deps.clock.now(), full]);
+    const rows = await this.deps.db.query<{ workspace_id: string }>(Q['workspaces-with-work'], [args.now ?? this.deps.clock.now()]);
+    const workspaces = new Set(rows.map((r) => r.workspace_id));
+    if (this.steps++ % this.opts.fullCheckEvery === 0) for (const w of await this.defs.changed(this.deps.db)) workspaces.add(w);
     const total: StepResult = { more: false, changes: 0, due: 0, transitions: 0, busy: 0 };
-    for (const { workspace_id } of rows) {
+    for (const workspace_id of workspaces) {
       const r = await this.stepWorkspace(workspace_id, args.now);
       total.more ||= r.more;
       total.changes += r.changes;

@@ -17,6 +17,12 @@ export type Resolution =
   | { ok: true; profileId: string; created: boolean; newIdentifiers: Identifier[] }
   | { ok: false; error: AudienceError };
 
+/**
+ * Which profiles a write may touch: any (upsert, the default), only new ones (an item whose identifiers
+ * are known is refused), or only existing ones (an item that would create a profile is refused).
+ */
+export type ResolveMode = 'upsert' | 'create-only' | 'update-only';
+
 export interface Resolved {
   items: Resolution[];
   /** Profiles this write creates and their external id; the caller inserts their rows (with attributes). */
@@ -31,18 +37,19 @@ export interface Resolved {
  * NOTHING; when a concurrent write took one first, RetryTransaction runs the whole transaction again
  * (it then finds the identifier and attaches to that profile).
  */
-export async function resolveProfiles(tx: Queryable, args: { workspaceId: string; now: Date; items: readonly ResolveItem[] }): Promise<Resolved> {
+export async function resolveProfiles(tx: Queryable, args: { workspaceId: string; now: Date; items: readonly ResolveItem[]; mode?: ResolveMode }): Promise<Resolved> {
   const { workspaceId } = args;
+  const mode = args.mode ?? 'upsert';
   const known = await findOwners(tx, workspaceId, args.items);
   // The external id of an existing profile matters only when an item would give it one, which the walk
   // finds out: load those (usually none) and walk again.
   const externalIds = new Map<string, string | null>();
-  let p = plan(args.items, known, externalIds);
+  let p = plan(args.items, known, externalIds, mode);
   while (p.unloaded.size > 0) {
     const rows = await tx.query<{ profile_id: string; external_id: string | null }>(Q['get-external-ids'], [workspaceId, [...p.unloaded]]);
     for (const id of p.unloaded) externalIds.set(id, null);
     for (const r of rows) externalIds.set(r.profile_id, r.external_id);
-    p = plan(args.items, known, externalIds);
+    p = plan(args.items, known, externalIds, mode);
   }
 
   await insertIdentities(tx, { workspaceId, now: args.now, inserts: p.inserts });
@@ -61,7 +68,7 @@ interface Plan extends Resolved {
 }
 
 /** Walks the items in order (no I/O): which profile each is for, what to create and attach, what conflicts. */
-function plan(items: readonly ResolveItem[], known: ReadonlyMap<string, string>, loadedExternalIds: ReadonlyMap<string, string | null>): Plan {
+function plan(items: readonly ResolveItem[], known: ReadonlyMap<string, string>, loadedExternalIds: ReadonlyMap<string, string | null>, mode: ResolveMode): Plan {
   const owner = new Map(known);
   const externalIds = new Map(loadedExternalIds);
   const out: Plan = { items: [], created: new Map(), inserts: [], attachExternal: new Map(), unloaded: new Set() };
@@ -77,6 +84,14 @@ function plan(items: readonly ResolveItem[], known: ReadonlyMap<string, string>,
     }
     if (found.size > 1) {
       out.items.push({ ok: false, error: conflictError(ids, owner, item.profileId) });
+      continue;
+    }
+    if (mode === 'create-only' && found.size > 0) {
+      out.items.push({ ok: false, error: Errors.profileExists({ message: `a profile with ${describe(ids.filter((id) => owner.has(identifierKey(id))))} exists (create-only)`, path: ids[0]?.path }) });
+      continue;
+    }
+    if (mode === 'update-only' && found.size === 0) {
+      out.items.push({ ok: false, error: Errors.noMatchingProfile({ identifiers: describe(ids), path: ids[0]?.path }) });
       continue;
     }
 
@@ -133,6 +148,7 @@ async function insertIdentities(tx: Queryable, args: { workspaceId: string; now:
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const describe = (ids: readonly Identifier[]): string => ids.map((id) => `${id.kind} ${JSON.stringify(id.value)}`).join(', ');
 
 function conflictError(ids: readonly Identifier[], owner: Map<string, string>, profileId: string | undefined): AudienceError {
   const pointing = ids.filter((id) => owner.has(identifierKey(id))).map((id) => ({ kind: id.kind, value: id.value, profile_id: owner.get(identifierKey(id))!, path: id.path }));

@@ -48,6 +48,7 @@ export const Errors = {
   profileExists: def<{ message: string }>('AUD_ERR_PROFILE_EXISTS', 409, (p) => p.message),
   noIdentifier: def('AUD_ERR_PROFILE_NO_IDENTIFIER', 422, () => 'at least one identifier is needed (userId/externalId, email, phone or anonymousId)'),
   invalidIdentifier: def<{ kind: string; value: string }>('AUD_ERR_PROFILE_INVALID_IDENTIFIER', 422, (p) => `invalid ${p.kind}: ${JSON.stringify(p.value)}`),
+  noMatchingProfile: def<{ identifiers: string }>('AUD_ERR_PROFILE_NO_MATCH', 404, (p) => `no profile has ${p.identifiers} (update-only)`),
 
   // --- attributes ---
   invalidAttributeValue: def<{ name: string; type: string; value: unknown }>(
@@ -75,6 +76,7 @@ export const Errors = {
   importUnsupportedFile: def<{ name: string }>('AUD_ERR_IMPORT_UNSUPPORTED_FILE', 415, (p) => `${JSON.stringify(p.name)} is not a .txt, .csv, .xlsx, or a .zip holding one`),
   importUnreadable: def<{ name: string; reason: string }>('AUD_ERR_IMPORT_UNREADABLE', 422, (p) => `${JSON.stringify(p.name)} can not be read: ${p.reason}`),
   importMapping: def<{ message: string }>('AUD_ERR_IMPORT_MAPPING', 422, (p) => p.message),
+  importState: def<{ id: string; status: string; action: string }>('AUD_ERR_IMPORT_STATE', 409, (p) => `import ${p.id} is ${p.status}; it can not ${p.action}`),
 
   // --- webhooks ---
   webhookUnknownSegment: def<{ id: string }>('AUD_ERR_WEBHOOK_UNKNOWN_SEGMENT', 422, (p) => `${p.id} is not a segment of this workspace`),

@@ -28,3 +28,30 @@ FROM privacy_log
 WHERE workspace_id = $1 AND profile_id = $2 AND ($3::uuid IS NULL OR id < $3::uuid)
 ORDER BY id DESC
 LIMIT $4;
+
+-- name: import-consents
+-- Consent from a file import, many profiles at once (arrays of equal length, at most one row per profile and
+-- channel, sorted by profile): sets what differs — except that an import never re-subscribes someone who
+-- unsubscribed — and appends a privacy-log line for each change (source 'import'). Returns the changes.
+-- The conflict clause checks again against the row as committed, so a concurrent unsubscribe is never undone.
+WITH input AS (
+  SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[]) AS u(profile_id, channel, status, log_id)
+), todo AS (
+  SELECT i.profile_id, i.channel, i.status, i.log_id, coalesce(c.status, 'none') AS old_status
+  FROM input i
+  LEFT JOIN consents c ON c.workspace_id = $1 AND c.profile_id = i.profile_id AND c.channel = i.channel
+  WHERE c.status IS DISTINCT FROM i.status AND NOT (c.status = 'unsubscribed' AND i.status = 'subscribed')
+), written AS (
+  INSERT INTO consents (workspace_id, profile_id, channel, status, source, updated_at)
+  SELECT $1, profile_id, channel, status, 'import', $6 FROM todo
+  ON CONFLICT (workspace_id, profile_id, channel) DO UPDATE
+  SET status = EXCLUDED.status, source = EXCLUDED.source, updated_at = EXCLUDED.updated_at
+  WHERE consents.status <> EXCLUDED.status AND NOT (consents.status = 'unsubscribed' AND EXCLUDED.status = 'subscribed')
+  RETURNING profile_id, channel
+), logged AS (
+  INSERT INTO privacy_log (workspace_id, profile_id, id, kind, channel, old_value, new_value, source, actor_kind, actor_id, note, at)
+  SELECT $1, t.profile_id, t.log_id, 'consent', t.channel, t.old_status, t.status, 'import', $7, $8, $9, $6
+  FROM todo t JOIN written w ON w.profile_id = t.profile_id AND w.channel = t.channel
+  RETURNING profile_id, channel
+)
+SELECT profile_id, channel FROM logged;

@@ -4,8 +4,7 @@
 -- ---------- finding work ----------
 
 -- name: workspaces-with-work
--- Workspaces with change records, due profiles ($1 = now), segments to build or a sweep under way;
--- with $2 every workspace that has segments (to notice rules that changed only through what they reach).
+-- Workspaces with change records, due profiles ($1 = now), segments to build or a sweep under way.
 -- The distinct workspace ids of the queues are found by skip scans over their (workspace_id, ...) indexes.
 WITH RECURSIVE changed AS (
   (SELECT workspace_id FROM profile_changes ORDER BY workspace_id LIMIT 1)
@@ -24,7 +23,7 @@ SELECT workspace_id FROM due
 WHERE workspace_id IS NOT NULL AND EXISTS (SELECT 1 FROM membership_due d WHERE d.workspace_id = due.workspace_id AND d.due_at <= $1)
 UNION
 SELECT s.workspace_id FROM segments s LEFT JOIN segment_builds b ON b.segment_id = s.id
-WHERE b.segment_id IS NULL OR b.built_version < s.version OR b.phase IS NOT NULL OR $2::boolean
+WHERE b.segment_id IS NULL OR b.built_version < s.version OR b.phase IS NOT NULL
 UNION
 SELECT workspace_id FROM membership_sweeps;
 
@@ -42,6 +41,14 @@ SELECT w.timezone,
      FROM segments s WHERE s.workspace_id = w.id) AS segments,
   (SELECT count(*) FROM attributes a WHERE a.workspace_id = w.id) AS attributes
 FROM workspaces w WHERE w.id = $1;
+
+-- name: definitions-fingerprints
+-- The fingerprint of every workspace with segments, computed as definitions-fingerprint computes it.
+SELECT w.id AS workspace_id, w.timezone,
+  md5(coalesce(string_agg(s.id::text || ':' || s.version || ':' || md5(s.rule::text), ',' ORDER BY s.id), '')) AS segments,
+  (SELECT count(*) FROM attributes a WHERE a.workspace_id = w.id) AS attributes
+FROM workspaces w JOIN segments s ON s.workspace_id = w.id
+GROUP BY w.id, w.timezone;
 
 -- name: workspace-segments
 -- A workspace's segments with their saved rules.

@@ -2,6 +2,10 @@
 export interface Row {
   row: number;
   cells: string[];
+  /** Delimited text: the byte of the file just after this row (a read may resume there). */
+  end?: number;
+  /** The row could not be read (only with `reportBroken`); its cells are empty. */
+  error?: string;
 }
 
 export const ROW_FORMATS = ['csv', 'txt', 'xlsx'] as const;
