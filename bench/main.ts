@@ -3,6 +3,7 @@ const benches: Record<string, (args: string[]) => Promise<void>> = {
   ingest: async (args) => (await import('./ingest.ts')).runIngestBench(args[0]),
   segments: async (args) => (await import('./segments.ts')).runSegmentsBench(args[0]),
   realtime: async (args) => (await import('./realtime.ts')).runRealtimeBench(args[0]),
+  import: async (args) => (await import('./import.ts')).runImportBench(args),
 };
 
 const name = process.argv[2];

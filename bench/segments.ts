@@ -167,16 +167,16 @@ async function benchMemory(db: Db, spec: DatasetSpec): Promise<StoreResult['memo
   const factsMs = (performance.now() - t) / ids.length;
   const ctx = { now: new Date(NOW), timezone: 'UTC' };
   const q3 = nodes[2]!;
-  let sink = 0;
-  for (const f of facts) for (const n of nodes) if (evaluate(n, f, ctx)) sink++; // warm-up: JIT, compiled closures
+  for (const f of facts) for (const n of nodes) evaluate(n, f, ctx); // warm-up: JIT, compiled closures
   const ns: number[] = [];
+  let matches = 0;
   for (const f of facts) {
     const t0 = process.hrtime.bigint();
-    if (evaluate(q3, f, ctx)) sink++;
+    if (evaluate(q3, f, ctx)) matches++;
     ns.push(Number(process.hrtime.bigint() - t0));
   }
   ns.sort((a, b) => a - b);
-  log(`  in memory: ${facts.length.toLocaleString('en-US')} profiles, Q3 p50 ${(pct(ns, 50) / 1000).toFixed(2)} µs, p99 ${(pct(ns, 99) / 1000).toFixed(2)} µs (facts loaded in batches of 1,000: ${factsMs.toFixed(3)} ms/profile; ${sink} matches)`);
+  log(`  in memory: ${facts.length.toLocaleString('en-US')} profiles, Q3 p50 ${(pct(ns, 50) / 1000).toFixed(2)} µs, p99 ${(pct(ns, 99) / 1000).toFixed(2)} µs (facts loaded in batches of 1,000: ${factsMs.toFixed(3)} ms/profile; ${matches} match Q3)`);
   return { p50: pct(ns, 50) / 1000, p99: pct(ns, 99) / 1000, rule: 'Q3', factsMs };
 }
 

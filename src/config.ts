@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { StoreConfig } from './db/open.ts';
 
 export interface Config {
@@ -8,6 +9,8 @@ export interface Config {
   bodyLimit: number;
   /** Largest import file (.csv, .xlsx, .zip), in bytes (413 past it). */
   importMaxBytes: number;
+  /** Profile imports: the largest file (413 past it), where files wait until their import ends, and the worker's lease. */
+  profileImports: { maxBytes: number; dir: string; leaseMs: number };
   logLevel: string;
 }
 
@@ -21,6 +24,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : { kind: 'pglite', dataDir: env.AUDIENCE_DATA_DIR ?? './data' },
     bodyLimit: Number(env.AUDIENCE_BODY_LIMIT ?? 4 * 1024 * 1024),
     importMaxBytes: Number(env.AUDIENCE_IMPORT_MAX_BYTES ?? 15 * 1024 * 1024),
+    profileImports: {
+      maxBytes: Number(env.AUDIENCE_PROFILE_IMPORT_MAX_BYTES ?? 200 * 1024 * 1024),
+      dir: env.AUDIENCE_IMPORT_DIR ?? join(env.AUDIENCE_DATA_DIR ?? './data', 'imports'),
+      leaseMs: 1000 * Number(env.AUDIENCE_IMPORT_LEASE_SECONDS ?? 30),
+    },
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }

@@ -1,9 +1,14 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AttributeRegistry } from './attributes/registry.ts';
 import { ChannelRegistry } from './channels/registry.ts';
 import { ConsentService } from './consent/service.ts';
 import type { Db } from './db/db.ts';
 import { DncService } from './dnc/service.ts';
 import { EventService } from './events/ingest.ts';
+import { ImportService } from './imports/service.ts';
+import { ImportFiles } from './imports/store.ts';
+import type { ImportWorkerOptions } from './imports/worker.ts';
 import { SegmentFeedService } from './feed/service.ts';
 import { JobService, type JobOptions } from './jobs/service.ts';
 import { ListService } from './lists/service.ts';
@@ -44,6 +49,8 @@ export interface Services {
   webhookWorker: WebhookWorker;
   /** Real-time segment membership; not started here either (main.ts starts it; tests call runOnce()/drain()). */
   membership: MembershipWorker;
+  /** Profile imports from files; its worker (imports.worker) is started by main.ts, tests call runOne(). */
+  imports: ImportService;
 }
 
 export interface Limits {
@@ -51,11 +58,18 @@ export interface Limits {
   importMaxBytes: number;
   /** Bulk list / tag changes over this many profiles run as a background job. */
   bulkSyncLimit: number;
+  /** Largest profile import file (413 past it); a .zip may unpack to ten times this. */
+  profileImportMaxBytes: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { importMaxBytes: 15 * 1024 * 1024, bulkSyncLimit: DEFAULT_SYNC_LIMIT };
+export const DEFAULT_LIMITS: Limits = { importMaxBytes: 15 * 1024 * 1024, bulkSyncLimit: DEFAULT_SYNC_LIMIT, profileImportMaxBytes: 200 * 1024 * 1024 };
 
-export function createServices(deps: { db: Db; clock: Clock; limits?: Partial<Limits>; jobs?: JobOptions; webhooks?: SenderOptions & WebhookWorkerOptions }): Services {
+/** Where profile imports keep their files until they end (see ImportFiles), and how their worker runs. */
+export interface ImportOptions extends ImportWorkerOptions {
+  dir?: string;
+}
+
+export function createServices(deps: { db: Db; clock: Clock; limits?: Partial<Limits>; jobs?: JobOptions; webhooks?: SenderOptions & WebhookWorkerOptions; imports?: ImportOptions }): Services {
   const base = { db: deps.db, clock: deps.clock };
   const attributes = new AttributeRegistry(base);
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
@@ -65,10 +79,15 @@ export function createServices(deps: { db: Db; clock: Clock; limits?: Partial<Li
   jobs.handle({ ...lists.jobHandlers(), ...tags.jobHandlers() });
   const channels = new ChannelRegistry(base);
   const sender = new DeliverySender({ ...base, ...deps.webhooks });
+  const consent = new ConsentService({ ...base, channels });
+  const { dir, ...importWorker } = deps.imports ?? {};
   return {
     ...base,
-    limits, jobs, lists, tags, channels,
-    consent: new ConsentService({ ...base, channels }),
+    limits, jobs, lists, tags, channels, consent,
+    imports: new ImportService({
+      ...base, attributes, lists, channels, consent, worker: importWorker,
+      files: new ImportFiles(dir ?? join(tmpdir(), 'audience-imports')), maxUnzippedBytes: 10 * limits.profileImportMaxBytes,
+    }),
     dnc: new DncService({ ...base, channels }),
     workspaces: new WorkspaceService(base),
     users: new UserService(base),

@@ -1,7 +1,7 @@
 /** A real Audience server on an ephemeral port, for API tests over HTTP. */
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/http/app.ts';
-import { createServices, type Services } from '../src/services.ts';
+import { createServices, type ImportOptions, type Services } from '../src/services.ts';
 import { ManualClock } from '../src/shared/clock.ts';
 import { freshDb, type StoreKind } from './stores.ts';
 
@@ -18,10 +18,10 @@ export interface TestServer {
   close: () => Promise<void>;
 }
 
-export async function startServer(kind: StoreKind, opts: { now?: string; timezone?: string; consoleDir?: string } = {}): Promise<TestServer> {
+export async function startServer(kind: StoreKind, opts: { now?: string; timezone?: string; consoleDir?: string; imports?: ImportOptions } = {}): Promise<TestServer> {
   const { db, drop } = await freshDb(kind);
   const clock = new ManualClock(opts.now ?? '2026-03-15T12:00:00Z');
-  const services = createServices({ db, clock });
+  const services = createServices({ db, clock, imports: opts.imports });
   const app = await buildApp({ services, logger: false, consoleDir: opts.consoleDir });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();

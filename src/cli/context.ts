@@ -5,9 +5,14 @@ import { systemClock } from '../shared/clock.ts';
 
 /** Opens the configured store for one CLI command and closes it afterwards. */
 export async function withServices<T>(fn: (s: Services) => Promise<T>): Promise<T> {
-  const db = await openDb(readConfig().store);
+  const config = readConfig();
+  const db = await openDb(config.store);
   try {
-    return await fn(createServices({ db, clock: systemClock }));
+    return await fn(createServices({
+      db, clock: systemClock,
+      limits: { profileImportMaxBytes: config.profileImports.maxBytes },
+      imports: { dir: config.profileImports.dir, leaseMs: config.profileImports.leaseMs },
+    }));
   } finally {
     await db.close();
   }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { AudienceError } from '../shared/errors.ts';
+import { importCommands } from './import.ts';
 import { segmentCommands } from './segments.ts';
 import { userCommands } from './user.ts';
 import { workspaceCommands } from './workspace.ts';
@@ -9,6 +10,7 @@ const program = new Command('audience').description('Audience command line').sho
 workspaceCommands(program);
 segmentCommands(program);
 userCommands(program);
+importCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -14,3 +14,16 @@ export function sendCsv<R extends object>(reply: FastifyReply, args: { filename:
     .header('content-disposition', `attachment; filename="${args.filename}"`)
     .send(body);
 }
+
+/** Like sendCsv, for rows that are arrays (their columns known only at run time): `header` first, then the rows. */
+export function sendCsvArrays(reply: FastifyReply, args: { filename: string; header: readonly string[]; rows: AsyncIterable<readonly unknown[]> }): FastifyReply {
+  const csv = stringify({ cast: { date: (d) => d.toISOString() } });
+  async function* all() {
+    yield args.header;
+    yield* args.rows;
+  }
+  return reply
+    .header('content-type', 'text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${args.filename}"`)
+    .send(Readable.from(all()).pipe(csv));
+}

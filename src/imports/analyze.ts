@@ -44,13 +44,13 @@ export interface Analysis {
   header_row: number | null;
   /** Rows numbered up to this one are not data (skipped rows and the header). */
   data_after: number;
-  /** Data rows (blank rows not counted). */
+  /** Data rows (blank rows not counted; broken ones are). */
   rows: number;
   blank_rows: number;
   /** Rows that can not be imported as they are: unreadable, or with more values than columns. */
   broken_rows: number;
   columns: AnalyzedColumn[];
-  /** The first data rows as read. */
+  /** The first data rows as read (cut or padded to the columns). */
   preview: { row: number; cells: string[] }[];
   warnings: string[];
 }
@@ -86,6 +86,7 @@ export async function analyzeFile(args: {
   for await (const row of f.rows) {
     if (row.row <= options.skip_rows) continue;
     if (row.error) {
+      rows++;
       broken++;
       continue;
     }
@@ -102,6 +103,7 @@ export async function analyzeFile(args: {
       }
     }
     rows++;
+    if (preview.length < PREVIEW_ROWS) preview.push({ row: row.row, cells: row.cells });
     const width = header ? header.length : row.cells.length;
     if (header && row.cells.slice(width).some((c) => c !== '')) {
       wide++;
@@ -109,7 +111,6 @@ export async function analyzeFile(args: {
     }
     while (tallies.length < Math.min(width, row.cells.length)) tallies.push(new ColumnTally());
     for (let i = 0; i < tallies.length && i < row.cells.length; i++) tallies[i]!.add(row.cells[i]!);
-    if (preview.length < PREVIEW_ROWS) preview.push({ row: row.row, cells: row.cells });
   }
   // An empty data file: the columns are the header's.
   while (header && tallies.length < header.length) tallies.push(new ColumnTally());

@@ -57,17 +57,18 @@ export class ColumnTally {
     }
     if (parseTagFlag(cell) !== undefined) this.tagFlags++;
     if (parseConsent(cell) !== undefined) this.consents++;
+    // Dates start with a digit or a month name; most other text is rejected by the first character.
+    const date = /^[0-9A-Za-z]/.test(cell) && cell.length >= 8 && cell.length <= 40 ? classifyDate(cell) : undefined;
+    if (date) {
+      this.shapes[date.shape]++;
+      if (date.shape !== 'none' && date.time) this.timed++;
+    }
     if (cell.includes('@')) {
       if (isEmail(cell)) this.emails++;
     } else if (normalizePhone(cell) !== undefined) {
       this.phones++;
-      if (looksLikePhone(cell)) this.phoneLike++;
-    }
-    // Dates start with a digit or a month name; most other text is rejected by the first character.
-    if (/^[0-9A-Za-z]/.test(cell) && cell.length >= 8 && cell.length <= 40) {
-      const d = classifyDate(cell);
-      this.shapes[d.shape]++;
-      if (d.shape !== 'none' && d.time) this.timed++;
+      // 31/12/1990 normalises to a phone number too; as a hint, a date is a date.
+      if ((!date || date.shape === 'none') && looksLikePhone(cell)) this.phoneLike++;
     }
     if (this.examples.size < EXAMPLES) this.examples.add(cell.length > 60 ? `${cell.slice(0, 57)}...` : cell);
   }

@@ -67,7 +67,9 @@ export async function buildStep(tx: Queryable, args: { defs: Definitions; now: D
     const s = args.defs.byId.get(b.segment_id);
     return s && b.target_hash === s.hash ? s : undefined;
   };
-  const paging = [...builds.values()].find((b) => b.phase === 'members' && current(b));
+  // One segment at a time: the one under way first, then by id.
+  const paging = [...builds.values()].filter((b) => b.phase === 'members' && current(b))
+    .sort((a, b) => Number(b.cursor !== null) - Number(a.cursor !== null) || (a.segment_id < b.segment_id ? -1 : 1))[0];
   if (paging) {
     await membersPage(tx, { ...args, segment: current(paging)!, cursor: paging.cursor });
     return true;

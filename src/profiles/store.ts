@@ -39,12 +39,12 @@ export async function saveProfiles(tx: Queryable, args: { workspaceId: string; n
     .filter((w) => !w.created && (Object.keys(w.patch).length > 0 || w.lastSeenAt))
     .sort((a, b) => (a.profileId < b.profileId ? -1 : a.profileId > b.profileId ? 1 : 0));
   if (existing.length > 0) {
-    const [row] = await tx.query<{ ids: string[] }>(Q['update-profiles'], [
+    const [row] = await tx.query<{ unchanged: number[] }>(Q['update-profiles'], [
       workspaceId, existing.map((w) => w.profileId), existing.map((w) => JSON.stringify(w.patch)), existing.map((w) => w.lastSeenAt ?? null), now,
     ]);
-    const changed = new Set(row!.ids);
-    for (const w of existing) {
-      if (!changed.has(w.profileId)) continue;
+    const unchanged = new Set(row!.unchanged);
+    for (const [i, w] of existing.entries()) {
+      if (unchanged.has(i)) continue;
       const names = Object.keys(w.patch);
       if (w.lastSeenAt && !names.includes('last_seen_at')) names.push('last_seen_at');
       changes.push({ profileId: w.profileId, kind: 'attributes', names });

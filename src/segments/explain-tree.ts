@@ -33,7 +33,8 @@ function childNodes(node: RuleNode, path: string): [RuleNode, string][] {
   }
 }
 
-export function annotate(e: Explanation, node: RuleNode, catalog: SegmentCatalog, path = 'rule'): ExplainNode {
+export function annotate(args: { explanation: Explanation; node: RuleNode; catalog: SegmentCatalog; path?: string }): ExplainNode {
+  const { explanation: e, node, catalog, path = 'rule' } = args;
   const kids = childNodes(node, path);
   const name = node.kind === 'segment' ? catalog.get(node.segment)?.name : undefined;
   return {
@@ -42,6 +43,6 @@ export function annotate(e: Explanation, node: RuleNode, catalog: SegmentCatalog
     result: e.result,
     detail: e.detail,
     ...(name !== undefined ? { segment_name: name } : {}),
-    ...(e.children ? { children: e.children.map((c, i) => annotate(c, kids[i]![0], catalog, kids[i]![1])) } : {}),
+    ...(e.children ? { children: e.children.map((c, i) => annotate({ explanation: c, node: kids[i]![0], catalog, path: kids[i]![1] })) } : {}),
   };
 }

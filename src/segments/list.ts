@@ -3,8 +3,8 @@
  * definition table (read whole by the catalog) and the member count of a segment not built yet comes
  * from the bulk query, not from a column, so the list is filtered and sorted here rather than in SQL.
  */
-import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { foldCase } from '../rules/text.ts';
+import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 
 export const SEGMENT_SORTS = ['name', 'created_at', 'updated_at', 'member_count', 'used'] as const;
 export type SegmentSort = (typeof SEGMENT_SORTS)[number];
@@ -20,8 +20,8 @@ export interface Listable {
 type Key = string | number;
 const NUMERIC: ReadonlySet<SegmentSort> = new Set(['member_count', 'used']);
 
-/** The sort key of a segment; `member_count` needs the counts, so it is passed in. */
-function keyOf(sort: SegmentSort, s: Listable, count: (id: string) => number): Key {
+/** The sort key of a segment; `member_count` needs the counts, so they are passed in. */
+const keyOf = (sort: SegmentSort, count: (id: string) => number) => (s: Listable): Key => {
   switch (sort) {
     case 'name': return foldCase(s.name);
     case 'created_at': return s.created_at.toISOString();
@@ -30,7 +30,7 @@ function keyOf(sort: SegmentSort, s: Listable, count: (id: string) => number): K
     // "Currently used": by active users first, then by every user (active or not).
     case 'used': return s.used_by.filter((u) => u.active).length * 1_000_000 + s.used_by.length;
   }
-}
+};
 
 const compareKeys = (a: [Key, string], b: [Key, string]): number =>
   a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
@@ -45,7 +45,8 @@ export function pageOf<T extends Listable>(rows: readonly T[], args: {
   sort: SegmentSort; desc: boolean; cursor?: string; offset?: number; limit: number; count: (id: string) => number;
 }): { data: T[]; next_cursor: string | null; total: number } {
   const dir = args.desc ? -1 : 1;
-  const keyed = rows.map((r) => ({ row: r, key: [keyOf(args.sort, r, args.count), r.id] as [Key, string] }));
+  const key = keyOf(args.sort, args.count);
+  const keyed = rows.map((r) => ({ row: r, key: [key(r), r.id] as [Key, string] }));
   keyed.sort((a, b) => dir * compareKeys(a.key, b.key));
   let start = args.offset ?? 0;
   if (args.cursor !== undefined) {

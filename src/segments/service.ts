@@ -186,7 +186,7 @@ export class SegmentService {
     const facts = (await loadFacts(this.deps.db, { workspaceId: scope.workspaceId, profileIds: [scope.profileId], needs })).get(scope.profileId);
     if (!facts) throw Errors.notFound({ resource: 'profile', id: scope.profileId });
     const tree = explain(node, facts, { now, timezone: scope.timezone });
-    return { segment_id: scope.id, profile_id: scope.profileId, at: now, result: tree.result, explanation: annotate(tree, node, catalog) };
+    return { segment_id: scope.id, profile_id: scope.profileId, at: now, result: tree.result, explanation: annotate({ explanation: tree, node, catalog }) };
   }
 
   /** Creates the predefined segments of a workspace that predates them (once per process and workspace). */

@@ -33,6 +33,7 @@ export const Errors = {
   notFound: def<{ resource: string; id: string }>('AUD_ERR_NOT_FOUND', 404, (p) => `${p.resource} ${p.id} not found`),
   routeNotFound: def<{ method: string; url: string }>('AUD_ERR_ROUTE_NOT_FOUND', 404, (p) => `no route ${p.method} ${p.url}`),
   conflict: def<{ message: string }>('AUD_ERR_CONFLICT', 409, (p) => p.message),
+  writeContention: def('AUD_ERR_WRITE_CONTENTION', 503, () => 'concurrent writes to the same profiles kept colliding; send the request again'),
 
   // --- console users and sessions ---
   signInFailed: def('AUD_ERR_AUTH_SIGN_IN_FAILED', 401, () => 'wrong email or password'),

@@ -40,7 +40,7 @@ WITH input AS (
   SELECT i.profile_id, i.channel, i.status, i.log_id, coalesce(c.status, 'none') AS old_status
   FROM input i
   LEFT JOIN consents c ON c.workspace_id = $1 AND c.profile_id = i.profile_id AND c.channel = i.channel
-  WHERE c.status IS DISTINCT FROM i.status AND NOT (c.status = 'unsubscribed' AND i.status = 'subscribed')
+  WHERE c.status IS DISTINCT FROM i.status AND NOT (coalesce(c.status, 'none') = 'unsubscribed' AND i.status = 'subscribed')
 ), written AS (
   INSERT INTO consents (workspace_id, profile_id, channel, status, source, updated_at)
   SELECT $1, profile_id, channel, status, 'import', $6 FROM todo

@@ -33,21 +33,25 @@ SELECT $1, id, x, a, $5, $5 FROM unnest($2::uuid[], $3::text[], $4::jsonb[]) AS 
 -- name: update-profiles
 -- Merges attribute patches (a null value removes the attribute) and moves last_seen_at forward, in one
 -- statement: attributes = attributes || patch never loses a concurrent write. A row is only written when
--- it changes; the ids of the changed profiles come back as one array. ISO instants in UTC compare as
--- "C" text. (The patch expression is repeated: an UPDATE's FROM items can not see the target row.)
-WITH changed AS (
+-- it changes. Returns one row: the 0-based positions of the profiles that did not change (usually none).
+-- ISO instants in UTC compare as "C" text. (The patch expression is repeated: an UPDATE's FROM items can
+-- not see the target row.)
+WITH u AS (
+  SELECT * FROM unnest($2::uuid[], $3::jsonb[], $4::text[]) WITH ORDINALITY AS u(id, patch, seen, i)
+), changed AS (
   UPDATE profiles p
   SET attributes = CASE WHEN u.patch = '{}'::jsonb THEN p.attributes ELSE jsonb_strip_nulls(p.attributes || u.patch) END
         || CASE WHEN u.seen COLLATE "C" > coalesce(p.attributes ->> 'last_seen_at', '') COLLATE "C"
              THEN jsonb_build_object('last_seen_at', u.seen) ELSE '{}'::jsonb END,
       updated_at = $5
-  FROM unnest($2::uuid[], $3::jsonb[], $4::text[]) AS u(id, patch, seen)
+  FROM u
   WHERE p.workspace_id = $1 AND p.profile_id = u.id
     AND (u.seen COLLATE "C" > coalesce(p.attributes ->> 'last_seen_at', '') COLLATE "C"
       OR (u.patch <> '{}'::jsonb AND jsonb_strip_nulls(p.attributes || u.patch) <> p.attributes))
   RETURNING p.profile_id
 )
-SELECT coalesce(array_agg(profile_id), '{}') AS ids FROM changed;
+SELECT coalesce(array_agg((u.i - 1)::int), '{}') AS unchanged
+FROM u WHERE NOT EXISTS (SELECT 1 FROM changed c WHERE c.profile_id = u.id);
 
 -- name: lock-profile
 -- One profile, locked for the rest of the transaction (single-profile writes).

@@ -7,6 +7,7 @@ import { dncImportRoutes } from './dnc-import.ts';
 import { dncRoutes } from './dnc.ts';
 import { eventRoutes } from './events.ts';
 import { healthRoutes } from './health.ts';
+import { importRoutes } from './imports.ts';
 import { jobRoutes } from './jobs.ts';
 import { listRoutes } from './lists.ts';
 import { profileRoutes } from './profiles.ts';
@@ -23,4 +24,4 @@ export type RoutePlugin = FastifyPluginAsync<{ services: Services }>;
 /** Every route plugin, in one list. Each file holds one resource. */
 export const routes: RoutePlugin[] = [healthRoutes, workspaceRoutes, attributeRoutes, profileRoutes, eventRoutes,
   listRoutes, tagRoutes, jobRoutes, channelRoutes, consentRoutes, dncRoutes, dncImportRoutes,
-  sessionRoutes, userRoutes, segmentFeedRoutes, webhookRoutes, segmentRoutes];
+  sessionRoutes, userRoutes, segmentFeedRoutes, webhookRoutes, segmentRoutes, importRoutes];
