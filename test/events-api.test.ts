@@ -56,7 +56,7 @@ forEachStore('events over HTTP', (kind) => {
       { type: 'identify', userId: 'u-b1', traits: { age: 40 } },
       'not an object',
       { userId: 'u-b1', event: 'x', timestamp: '2026-02-30T10:00:00Z' },
-      { type: 'page', userId: 'u-b1' },
+      { type: 'bogus', userId: 'u-b1' },
       { anonymousId: 'anon-b2', event: 'ok_2', properties: { n: 1 } },
     ] });
     assert.equal(res.status, 200);
