@@ -18,11 +18,6 @@ export interface Change {
  */
 export async function recordChanges(tx: Queryable, args: { workspaceId: string; changes: readonly Change[]; at: Date }): Promise<void> {
   if (args.changes.length === 0) return;
-  await tx.query(Q['insert-changes'], [
-    args.workspaceId,
-    args.changes.map((c) => c.profileId),
-    args.changes.map((c) => c.kind),
-    args.changes.map((c) => JSON.stringify(c.names ?? [])),
-    args.at,
-  ]);
+  const rows = args.changes.map((c) => ({ p: c.profileId, k: c.kind, n: c.names ?? [] }));
+  await tx.query(Q['insert-changes'], [args.workspaceId, JSON.stringify(rows), args.at]);
 }

@@ -49,7 +49,12 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
+/** How long a verified key is trusted without asking the store again (revocation in this process is immediate). */
+const AUTH_CACHE_MS = 5_000;
+
 export class WorkspaceService {
+  private readonly authCache = new Map<string, { ctx: AuthContext; until: number }>();
+
   constructor(private readonly deps: { db: Db; clock: Clock }) {}
 
   /** Creates a workspace and its first secret key; the key is returned once and never stored. */
@@ -80,10 +85,11 @@ export class WorkspaceService {
     if (patch.timezone !== undefined && !isValidTimeZone(patch.timezone)) {
       throw Errors.validation({ message: `unknown time zone ${JSON.stringify(patch.timezone)}`, path: 'timezone' });
     }
-    const current = await this.get(id);
-    const settings = patch.settings ? { ...current.settings, ...patch.settings } : null;
-    const [ws] = await this.deps.db.query<Workspace>(Q['update-workspace'], [id, patch.name ?? null, patch.timezone ?? null, settings]);
-    return ws!;
+    // Settings merge in SQL (settings || $4), so concurrent updates of different settings both land.
+    const [ws] = await this.deps.db.query<Workspace>(Q['update-workspace'], [id, patch.name ?? null, patch.timezone ?? null, patch.settings ?? null]);
+    if (!ws) throw Errors.notFound({ resource: 'workspace', id });
+    this.authCache.clear();
+    return ws;
   }
 
   async createKey(workspaceId: string, input: { kind: KeyKind; name: string }): Promise<{ key: string; info: ApiKeyInfo }> {
@@ -99,15 +105,26 @@ export class WorkspaceService {
   async revokeKey(workspaceId: string, keyId: string): Promise<ApiKeyInfo> {
     const [info] = await this.deps.db.query<ApiKeyInfo>(Q['revoke-key'], [workspaceId, keyId, this.deps.clock.now()]);
     if (!info) throw Errors.notFound({ resource: 'api key', id: keyId });
+    this.authCache.clear();
     return info;
   }
 
   /** The live key's workspace, or undefined. */
   async authenticate(key: string): Promise<AuthContext | undefined> {
+    const hash = hashKey(key);
+    const now = this.deps.clock.now().getTime();
+    const hit = this.authCache.get(hash);
+    if (hit && hit.until > now) return hit.ctx;
     const [row] = await this.deps.db.query<{ id: string; kind: KeyKind; workspace_id: string; timezone: string; settings: WorkspaceSettings }>(
-      Q['find-key-by-hash'], [hashKey(key)],
+      Q['find-key-by-hash'], [hash],
     );
-    if (!row) return undefined;
-    return { workspaceId: row.workspace_id, keyId: row.id, kind: row.kind, timezone: row.timezone, settings: row.settings };
+    if (!row) {
+      this.authCache.delete(hash);
+      return undefined;
+    }
+    const ctx: AuthContext = { workspaceId: row.workspace_id, keyId: row.id, kind: row.kind, timezone: row.timezone, settings: row.settings };
+    if (this.authCache.size > 10_000) this.authCache.clear();
+    this.authCache.set(hash, { ctx, until: now + AUTH_CACHE_MS });
+    return ctx;
   }
 }

@@ -8,8 +8,9 @@ RETURNING id, name, timezone, settings, created_at;
 SELECT id, name, timezone, settings, created_at FROM workspaces WHERE id = $1;
 
 -- name: update-workspace
--- Rename, change the time zone or settings (null keeps the value).
-UPDATE workspaces SET name = coalesce($2, name), timezone = coalesce($3, timezone), settings = coalesce($4, settings)
+-- Rename, change the time zone or merge settings (null keeps the value).
+UPDATE workspaces SET name = coalesce($2, name), timezone = coalesce($3, timezone),
+  settings = CASE WHEN $4::jsonb IS NULL THEN settings ELSE settings || $4::jsonb END
 WHERE id = $1
 RETURNING id, name, timezone, settings, created_at;
 
