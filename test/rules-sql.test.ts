@@ -7,7 +7,8 @@ import type { Db } from '../src/db/db.ts';
 import { parseRule } from '../src/rules/parse.ts';
 import { membersQuery } from '../src/rules/sql/members-query.ts';
 import { paramList, sqlEnv } from '../src/rules/sql/context.ts';
-import { daySql, instantSql } from '../src/rules/sql/temporal.ts';
+import { dayInRangesSql, daySql, instantSql } from '../src/rules/sql/temporal.ts';
+import { inDayRange, type DayRange } from '../src/rules/time/boundaries.ts';
 import { valueDay, valueInstant } from '../src/rules/time/temporal.ts';
 import { foldCase } from '../src/rules/text.ts';
 import { forEachStore, freshDb } from './stores.ts';
@@ -61,6 +62,10 @@ forEachStore('rules SQL', (kind) => {
     assert.deepEqual(await ext({ attribute: 'note', op: 'is', value: PCT }), ['pct']);
     assert.deepEqual(await ext({ attribute: 'note', op: 'contains', value: PCT }), ['pct']);
     assert.deepEqual(await ext({ attribute: 'note', op: 'starts_with', value: '%' }), ['pct']);
+    assert.deepEqual(await ext({ attribute: 'note', op: 'starts_with', value: PCT }), ['pct']);
+    assert.deepEqual(await ext({ attribute: 'note', op: 'starts_with', value: '_' }), []);
+    assert.deepEqual(await ext({ attribute: 'note', op: 'starts_with', value: 'xa"\\' }), ['near-pct']);
+    assert.deepEqual(await ext({ attribute: 'note', op: 'starts_with', value: 'x_' }), []);
     assert.deepEqual(await ext({ attribute: 'note', op: 'ends_with', value: `'\\` }), ['pct']);
     assert.deepEqual(await ext({ tag: PCT }), ['pct']);
     assert.deepEqual(await ext({ event: PCT, where: [{ property: DROP, op: 'is', value: PCT }] }), ['pct']);
@@ -106,7 +111,7 @@ forEachStore('rules SQL', (kind) => {
     ];
     for (const tz of ['America/New_York', 'Asia/Kolkata', 'UTC']) {
       const { params, param } = paramList();
-      const q = sqlEnv({ now: new Date(CASE.now), timezone: tz, param });
+      const q = sqlEnv({ workspaceId: '00000000-0000-0000-0000-000000000000', now: new Date(CASE.now), timezone: tz, param });
       const cols = values.map((v, i) => {
         const x = `(${param(JSON.stringify(v))}::jsonb)`;
         return `${daySql(x, q)} AS d${i}, ${instantSql(x, q)} AS t${i}`;
@@ -118,6 +123,35 @@ forEachStore('rules SQL', (kind) => {
         const js = valueInstant(v, tz);
         assert.equal(t === null ? undefined : t.getTime(), js === undefined ? undefined : Math.floor(js), `instant of ${JSON.stringify(v)} in ${tz}`);
       });
+    }
+  });
+
+  test('dayInRangesSql (text prefilter + exact day) agrees with the JS day on every value, zone and range', async () => {
+    const values: unknown[] = [
+      '2026-03-01', '2026-02-28', '2026-03-02', '2026-02-29', '2026-02-30', '0000-03-01', '2026-03-01T10:00', '2026-02-27T23:00:00-12:00',
+      '2026-03-03T01:00:00+15:00', '2026-02-28T23:30:00-05:00', '2026-03-01T00:30:00+14:00', '2026-03-01x', ' 2026-03-01', '2026-3-1',
+      '', 'soon', 20260301, true, null, ['2026-03-01'], { d: '2026-03-01' },
+    ];
+    const ranges: DayRange[][] = [
+      [{ from: '2026-03-01', to: '2026-03-01' }], [{ from: '2026-03-01' }], [{ to: '2026-03-01' }], [{}],
+      [{ from: '2026-02-28', to: '2026-03-02' }, { from: '2026-03-05', to: '2026-03-05' }], [],
+      [{ from: '0001-01-01', to: '0001-01-02' }], [{ from: '9999-12-30' }],
+    ];
+    for (const tz of ['Pacific/Kiritimati', 'Pacific/Pago_Pago', 'UTC']) {
+      const { params, param } = paramList();
+      const q = sqlEnv({ workspaceId: '00000000-0000-0000-0000-000000000000', now: new Date(CASE.now), timezone: tz, param });
+      const cols: string[] = [];
+      const want: boolean[] = [];
+      values.forEach((v) => {
+        const x = `(${param(JSON.stringify(v))}::jsonb)`;
+        ranges.forEach((rs) => {
+          cols.push(`${dayInRangesSql({ s: `(${x} #>> '{}')`, ranges: rs, q })} AS c${cols.length}`);
+          const d = valueDay(v, tz);
+          want.push(d !== undefined && rs.some((r) => inDayRange(d, r)));
+        });
+      });
+      const [row] = await db.query<Record<string, boolean>>(`SELECT ${cols.join(', ')}`, params);
+      want.forEach((w, i) => assert.equal(row![`c${i}`], w, `${JSON.stringify(values[Math.floor(i / ranges.length)])} in ${JSON.stringify(ranges[i % ranges.length])}, ${tz}`));
     }
   });
 

@@ -8,7 +8,9 @@ export async function openPostgres(connectionString: string, opts: { max?: numbe
     getTypeParser: (oid: number, format?: string) =>
       TYPE_PARSERS[oid] ?? pg.types.getTypeParser(oid, format as 'text'),
   };
-  const pool = new pg.Pool({ connectionString, max: opts.max ?? 10, types: types as never });
+  // JIT off: segment counts are short, many-clause queries; JIT compiled them for seconds to save
+  // milliseconds (bench/segments.ts). This workload has no long analytical scans that would repay it.
+  const pool = new pg.Pool({ connectionString, max: opts.max ?? 10, types: types as never, options: '-c jit=off' });
   // An idle connection dropped by the server (restart, failover, DROP DATABASE … FORCE) must not crash
   // the process: the pool discards it and opens a new one on the next query.
   pool.on('error', (err) => opts.onIdleError?.(err));

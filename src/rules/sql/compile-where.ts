@@ -3,30 +3,28 @@
  * kind, in a Record. Every fragment is two-valued (never NULL), so NOT is exact; referenced segments
  * are inlined.
  */
-import { isLeapYear } from '../time/calendar.ts';
 import type { NodeOf, RuleKind, RuleNode } from '../types.ts';
 import { sqlEnv, type CompileOptions, type SqlEnv } from './context.ts';
+import { ageBetweenSql, ageSql } from './age.ts';
 import { eventSql } from './events.ts';
-import { daySql } from './temporal.ts';
 import { valueTestSql } from './value-test.ts';
 
-/** The derived `age` as a jsonb number (NULL without a usable birthdate), as in eval/compile.ts ageValue. */
-function ageSql(q: SqlEnv): string {
-  const today = q.time.today;
-  const leap = q.bind(isLeapYear(+today.slice(0, 4)), 'boolean');
-  const md = `CASE WHEN substr(b.d, 6, 5) = '02-29' AND NOT ${leap} THEN '02-28' ELSE substr(b.d, 6, 5) END`;
-  return `to_jsonb((SELECT ${q.bind(+today.slice(0, 4), 'int')} - substr(b.d, 1, 4)::int - CASE WHEN ${q.bind(today.slice(5), 'text')} < (${md}) COLLATE "C" THEN 1 ELSE 0 END` +
-    ` FROM (SELECT ${daySql(`p.attributes -> 'birthdate'`, q)} AS d) b))`;
-}
-
 const COMPILERS: { [K in RuleKind]: (node: NodeOf<K>, q: SqlEnv) => string } = {
-  all: (node, q) => (node.rules.length === 0 ? 'TRUE' : `(${node.rules.map((r) => compile(r, q)).join(' AND ')})`),
+  all: (node, q) => {
+    if (node.rules.length === 0) return 'TRUE';
+    // Comparisons on age (25 ≤ age ≤ 40) become one birth-day range; the rest compile one by one.
+    const isAge = (r: RuleNode): r is NodeOf<'attribute'> => r.kind === 'attribute' && r.derived === 'age' && r.test.kind === 'compare';
+    const ages = node.rules.filter(isAge);
+    const between = ageBetweenSql(ages.map((r) => r.test), q);
+    const parts = between === undefined ? node.rules.map((r) => compile(r, q)) : [between, ...node.rules.filter((r) => !isAge(r)).map((r) => compile(r, q))];
+    return `(${parts.join(' AND ')})`;
+  },
   any: (node, q) => (node.rules.length === 0 ? 'FALSE' : `(${node.rules.map((r) => compile(r, q)).join(' OR ')})`),
   not: (node, q) => `NOT ${compile(node.rule, q)}`,
   attribute: (node, q) => {
-    // age is computed once per row in a subquery, then tested like any number.
-    if (node.derived === 'age') return `(SELECT ${valueTestSql(node.test, 'age.v', q, false)} FROM (SELECT ${ageSql(q)} AS v) age)`;
-    return valueTestSql(node.test, `(p.attributes -> ${q.bind(node.attribute, 'text')})`, q, node.type === 'string');
+    if (node.derived === 'age') return ageSql(node.test, q);
+    const name = q.bind(node.attribute, 'text');
+    return valueTestSql(node.test, `(p.attributes -> ${name})`, q, node.type === 'string', `(p.attributes ->> ${name})`);
   },
   event: (node, q) => eventSql(node, q),
   tag: (node, q) =>

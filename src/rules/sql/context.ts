@@ -6,6 +6,8 @@
 import { timeEnv, type TimeEnv } from '../time/boundaries.ts';
 
 export interface CompileOptions {
+  /** The workspace the rule runs in; event subqueries filter on it directly (they are not correlated). */
+  readonly workspaceId: string;
   readonly now: Date;
   /** The workspace zone (IANA name). */
   readonly timezone: string;
@@ -15,6 +17,8 @@ export interface CompileOptions {
 
 export interface SqlEnv {
   readonly time: TimeEnv;
+  /** The workspace id's placeholder ('$1::uuid'). */
+  readonly workspace: string;
   /** A placeholder with a cast, e.g. bind('London', 'text') → '$3::text'. */
   bind(value: unknown, type: string): string;
 }
@@ -22,6 +26,10 @@ export interface SqlEnv {
 export function sqlEnv(opts: CompileOptions): SqlEnv {
   return {
     time: timeEnv({ now: opts.now, timezone: opts.timezone }),
+    // Bound on first use: a statement must not carry a parameter its text never names.
+    get workspace() {
+      return `${opts.param(opts.workspaceId)}::uuid`;
+    },
     bind: (value, type) => `${opts.param(value)}::${type}`,
   };
 }

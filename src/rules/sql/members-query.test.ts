@@ -38,15 +38,51 @@ describe('membersQuery: pinned text and parameters', () => {
     assert.deepEqual(q.params, [WS, '00000000-0000-0000-0000-000000000001', 'total', 100, 500]);
   });
 
-  test('an event count in a window: correlated on profile_id, window bound as parameters', () => {
+  test('an event count ≥ 1 in a window: a semi-join on profile_id, workspace and window bound as parameters', () => {
     const q = query({ event: 'purchase', count: { op: 'gte', value: 1 }, time: { op: 'within_last', amount: 7, unit: 'day' } });
     assert.equal(
       q.sql,
       'SELECT count(*) AS count FROM profiles p WHERE p.workspace_id = $1::uuid AND EXISTS (SELECT 1 FROM events e WHERE' +
-        ' e.workspace_id = p.workspace_id AND e.profile_id = p.profile_id AND e.name = $2::text' +
-        ' AND e.ts >= $3::timestamptz AND e.ts <= $4::timestamptz)',
+        ' e.workspace_id = $1::uuid AND e.name = $2::text AND e.ts >= $3::timestamptz AND e.ts <= $4::timestamptz' +
+        ' AND e.profile_id = p.profile_id)',
     );
     assert.deepEqual(q.params, [WS, 'purchase', '2026-03-08T12:00:00.000Z', '2026-03-15T12:00:00.000Z']);
+  });
+
+  test('an event count ≥ 3: one grouped scan of the window, joined on profile_id', () => {
+    const q = query({ event: 'purchase', count: { op: 'gte', value: 3 }, time: { op: 'within_last', amount: 30, unit: 'day' } });
+    assert.equal(
+      q.sql,
+      'SELECT count(*) AS count FROM profiles p WHERE p.workspace_id = $1::uuid AND EXISTS (SELECT 1 FROM (SELECT e.profile_id FROM events e' +
+        ' WHERE e.workspace_id = $1::uuid AND e.name = $2::text AND e.ts >= $3::timestamptz AND e.ts <= $4::timestamptz' +
+        ' GROUP BY e.profile_id HAVING count(*) >= $5::numeric) g WHERE g.profile_id = p.profile_id)',
+    );
+    assert.deepEqual(q.params, [WS, 'purchase', '2026-02-13T12:00:00.000Z', '2026-03-15T12:00:00.000Z', 3]);
+  });
+
+  test('a count that holds at zero (lt 3) is the anti-join of the groups that fail it', () => {
+    const q = query({ event: 'purchase', count: { op: 'lt', value: 3 } });
+    assert.equal(
+      q.sql,
+      'SELECT count(*) AS count FROM profiles p WHERE p.workspace_id = $1::uuid AND NOT EXISTS (SELECT 1 FROM (SELECT e.profile_id FROM events e' +
+        ' WHERE e.workspace_id = $1::uuid AND e.name = $2::text AND e.ts <= $3::timestamptz' +
+        ' GROUP BY e.profile_id HAVING NOT (count(*) < $4::numeric)) g WHERE g.profile_id = p.profile_id)',
+    );
+    assert.deepEqual(q.params, [WS, 'purchase', '2026-03-15T12:00:00.000Z', 3]);
+  });
+
+  test('starts_with is a LIKE on the lower-cased text with %, _ and \\ escaped; lists in their own branch', () => {
+    const q = query({ attribute: 'city', op: 'starts_with', value: 'Lo%_\\' });
+    const s = '(p.attributes ->> $2::text)';
+    assert.equal(
+      q.sql,
+      'SELECT count(*) AS count FROM profiles p WHERE p.workspace_id = $1::uuid AND (' +
+        `(${s} IS NOT NULL AND lower(${s}) LIKE $3::text AND jsonb_typeof((p.attributes -> $2::text)) = 'string')` +
+        ` OR (${s} IS NOT NULL AND lower(${s}) LIKE '[%' AND jsonb_typeof((p.attributes -> $2::text)) = 'array'` +
+        ' AND EXISTS (SELECT 1 FROM jsonb_array_elements((p.attributes -> $2::text)) AS item(v) WHERE COALESCE(' +
+        "CASE WHEN jsonb_typeof(item.v) = 'string' THEN lower((item.v #>> '{}')) LIKE $3::text ELSE false END, false))))",
+    );
+    assert.deepEqual(q.params, [WS, 'city', 'lo\\%\\_\\\\%']);
   });
 
   test('a referenced segment is inlined; an OR LIST binds one jsonb per value', () => {
@@ -63,10 +99,24 @@ describe('membersQuery: pinned text and parameters', () => {
     assert.deepEqual(q.params, [WS, 'city', '"London"', 'newsletter']);
   });
 
-  test('relative dates bind the day boundaries computed in JS (Paris today is 2026-03-15)', () => {
+  test('relative dates bind the day boundaries computed in JS (Paris today is 2026-03-15), led by a sargable text range', () => {
     const q = query({ attribute: 'signup', op: 'was_within', amount: 1, unit: 'month' });
-    assert.deepEqual(q.params, [WS, 'signup', 'Europe/Paris', '2026-02-15', '2026-03-15']);
-    assert.match(q.sql, / BETWEEN \$4::text AND \$5::text/);
+    // The text range widened by two days each side (offsets), then the exact range.
+    assert.deepEqual(q.params, [WS, 'signup', '2026-02-13', '2026-03-18', '2026-02-15', '2026-03-15', 'Europe/Paris']);
+    const s = '\\(p\\.attributes ->> \\$2::text\\)';
+    assert.match(q.sql, new RegExp(`^SELECT count\\(\\*\\) AS count FROM profiles p WHERE p\\.workspace_id = \\$1::uuid AND \\(${s} IS NOT NULL` +
+      ` AND ${s} COLLATE "C" >= \\$3::text AND ${s} COLLATE "C" < \\$4::text AND CASE WHEN ${s} COLLATE "C" ~ `));
+    assert.match(q.sql, / THEN \(p\.attributes ->> \$2::text\) COLLATE "C" >= \$5::text AND \(p\.attributes ->> \$2::text\) COLLATE "C" <= \$6::text AND /);
+    assert.ok(!q.sql.includes('SELECT', 10), 'no subquery: the filter stays cheap per row');
+  });
+
+  test('age 25–40 is a range of birth days computed in JS (Paris today is 2026-03-15)', () => {
+    const q = query({ all: [{ attribute: 'age', op: 'gte', value: 25 }, { attribute: 'age', op: 'lte', value: 40 }] });
+    // Both comparisons become one range: widened for the index, then exact.
+    assert.deepEqual(q.params, [WS, '1985-03-14', '2001-03-18', '1985-03-16', '2001-03-15', 'Europe/Paris']);
+    const b = "\\(p\\.attributes ->> 'birthdate'\\)";
+    assert.match(q.sql, new RegExp(`^SELECT count\\(\\*\\) AS count FROM profiles p WHERE p\\.workspace_id = \\$1::uuid AND \\(\\(${b} IS NOT NULL` +
+      ` AND ${b} COLLATE "C" >= \\$2::text AND ${b} COLLATE "C" < \\$3::text AND CASE WHEN ${b} COLLATE "C" ~ `));
   });
 
   test('a window no event can fall in compiles to a constant', () => {
@@ -91,7 +141,7 @@ describe('compileWhere: user text never becomes SQL text', () => {
   for (const rule of rules) {
     test(JSON.stringify(rule).slice(0, 60), () => {
       const { params, param } = paramList();
-      const sql = compileWhere(parseRule(rule, ctx), { now: NOW, timezone: 'UTC', param });
+      const sql = compileWhere(parseRule(rule, ctx), { workspaceId: WS, now: NOW, timezone: 'UTC', param });
       assert.ok(!/drop table/i.test(sql), sql);
       assert.ok(params.some((p) => typeof p === 'string' && /drop table/i.test(p)));
     });

@@ -19,7 +19,7 @@ export function membersQuery(o: MembersQueryOptions): { sql: string; params: unk
   const { params, param } = paramList();
   const filters = [`p.workspace_id = ${param(o.workspaceId)}::uuid`];
   if (o.mode === 'ids' && o.after !== undefined) filters.push(`p.profile_id > ${param(o.after)}::uuid`);
-  filters.push(compileWhere(o.node, { now: o.now, timezone: o.timezone, param }));
+  filters.push(compileWhere(o.node, { workspaceId: o.workspaceId, now: o.now, timezone: o.timezone, param }));
   const where = filters.join(' AND ');
   if (o.mode === 'count') return { sql: `SELECT count(*) AS count FROM profiles p WHERE ${where}`, params };
   const limit = o.limit !== undefined ? ` LIMIT ${param(o.limit)}::int` : '';

@@ -9,9 +9,10 @@ import { foldCase } from '../text.ts';
 import { anniversaryWindow, dayRange, operandInstant } from '../time/boundaries.ts';
 import type { CompareOp, ValueTest, ValueTestKind } from '../types.ts';
 import type { SqlEnv } from './context.ts';
-import { daySql, instantParam, instantSql } from './temporal.ts';
+import { dayInRangesSql, daySql, instantParam, instantSql } from './temporal.ts';
 
-type ItemSql = { [K in ValueTestKind]: (test: Extract<ValueTest, { kind: K }>, v: string, q: SqlEnv) => string };
+/** `v` is the item as jsonb, `s` as text (`->>`, or `#>> '{}'` for a list item). */
+type ItemSql = { [K in ValueTestKind]: (test: Extract<ValueTest, { kind: K }>, v: string, q: SqlEnv, s: string) => string };
 
 export const SQL_COMPARE: Record<CompareOp, string> = { lt: '<', lte: '<=', gt: '>', gte: '>=' };
 
@@ -41,25 +42,9 @@ const ITEM: ItemSql = {
     return `${instantSql(v, q)} ${op} ${q.bind(instantParam(operandInstant(test.operand.value, q.time.tz)), 'timestamptz')}`;
   },
 
-  days: (test, v, q) => {
-    const r = dayRange(test.spec, q.time.today);
-    const day = daySql(v, q);
-    if (r.from !== undefined && r.from === r.to) return `${day} = ${q.bind(r.from, 'text')}`;
-    if (r.from !== undefined && r.to !== undefined) return `${day} BETWEEN ${q.bind(r.from, 'text')} AND ${q.bind(r.to, 'text')}`;
-    if (r.from !== undefined) return `${day} >= ${q.bind(r.from, 'text')}`;
-    if (r.to !== undefined) return `${day} <= ${q.bind(r.to, 'text')}`;
-    return `${day} IS NOT NULL`;
-  },
+  days: (test, v, q, s) => dayInRangesSql({ s, ranges: [dayRange(test.spec, q.time.today)], q }),
 
-  text: (test, v, q) => {
-    const s = `lower(${v} #>> '{}')`;
-    const needle = q.bind(foldCase(test.text), 'text');
-    const match =
-      test.match === 'contains' ? `strpos(${s}, ${needle}) > 0`
-        : test.match === 'starts_with' ? `starts_with(${s}, ${needle})`
-          : `right(${s}, length(${needle})) = ${needle}`;
-    return `CASE WHEN jsonb_typeof(${v}) = 'string' THEN ${match} ELSE false END`;
-  },
+  text: (test, v, q, s) => `CASE WHEN jsonb_typeof(${v}) = 'string' THEN ${textMatch(test, `lower(${s})`, q)} ELSE false END`,
 
   anniversary: (test, v, q) => {
     const w = anniversaryWindow(q.time.today, test.amount);
@@ -73,16 +58,51 @@ const ITEM: ItemSql = {
   empty: () => 'false', // handled whole-value in valueTestSql
 };
 
-/** `lists`: whether the value may be a JSON array whose items are tested. */
-export function valueTestSql(test: ValueTest, x: string, q: SqlEnv, lists: boolean): string {
+/**
+ * starts_with as LIKE on the lower-cased text, so an index on lower(attributes ->> name)
+ * text_pattern_ops can serve it; `%`, `_` and `\` in the operand are escaped, so they stay plain.
+ */
+function textMatch(test: Extract<ValueTest, { kind: 'text' }>, s: string, q: SqlEnv): string {
+  const needle = foldCase(test.text);
+  if (test.match === 'starts_with') return `${s} LIKE ${q.bind(`${needle.replace(/[\\%_]/g, '\\$&')}%`, 'text')}`;
+  const bound = q.bind(needle, 'text');
+  return test.match === 'contains' ? `strpos(${s}, ${bound}) > 0` : `right(${s}, length(${bound})) = ${bound}`;
+}
+
+/**
+ * A text operator as two branches, each two-valued and led by sargable conjuncts on the value's text:
+ * a string, or a list (its text starts with '[') with an item that matches. Both arms are served by
+ * the same expression index (a BitmapOr).
+ */
+function textSql(test: Extract<ValueTest, { kind: 'text' }>, x: string, s: string, q: SqlEnv, lists: boolean): string {
+  const lower = `lower(${s})`;
+  const scalar = `(${s} IS NOT NULL AND ${textMatch(test, lower, q)} AND jsonb_typeof(${x}) = 'string')`;
+  if (!lists) return scalar;
+  const item = `COALESCE(${ITEM.text(test, 'item.v', q, `(item.v #>> '{}')`)}, false)`;
+  return `(${scalar} OR (${s} IS NOT NULL AND ${lower} LIKE '[%' AND jsonb_typeof(${x}) = 'array'` +
+    ` AND EXISTS (SELECT 1 FROM jsonb_array_elements(${x}) AS item(v) WHERE ${item})))`;
+}
+
+/**
+ * `lists`: whether the value may be a JSON array whose items are tested. `s` is the value as text
+ * (`attributes ->> name`, the form expression indexes are built on); by default read from `x`.
+ */
+export function valueTestSql(test: ValueTest, x: string, q: SqlEnv, lists: boolean, s = `(${x} #>> '{}')`): string {
   if (test.kind === 'empty') {
     const empty = `(${x} IS NULL OR ${x} IN ('null'::jsonb, '""'::jsonb, '[]'::jsonb))`;
     return test.negate ? `NOT ${empty}` : empty;
   }
-  const item = (v: string) => `COALESCE(${(ITEM[test.kind] as (t: ValueTest, v: string, q: SqlEnv) => string)(test, v, q)}, false)`;
+  if (test.kind === 'text') {
+    const positive = textSql(test, x, s, q, lists);
+    return test.negate ? `NOT ${positive}` : positive;
+  }
+  // Already two-valued, and left bare so its text range stays sargable.
+  if (test.kind === 'days' && !lists) return ITEM.days(test, x, q, s);
+  const run = ITEM[test.kind] as (t: ValueTest, v: string, q: SqlEnv, s: string) => string;
+  const item = (v: string, text: string) => `COALESCE(${run(test, v, q, text)}, false)`;
   const positive = lists
-    ? `CASE WHEN jsonb_typeof(${x}) = 'array' THEN EXISTS (SELECT 1 FROM jsonb_array_elements(${x}) AS item(v) WHERE ${item('item.v')}) ELSE ${item(x)} END`
-    : item(x);
-  const negate = (test.kind === 'equals' || test.kind === 'text') && test.negate;
+    ? `CASE WHEN jsonb_typeof(${x}) = 'array' THEN EXISTS (SELECT 1 FROM jsonb_array_elements(${x}) AS item(v) WHERE ${item('item.v', `(item.v #>> '{}')`)}) ELSE ${item(x, s)} END`
+    : item(x, s);
+  const negate = test.kind === 'equals' && test.negate;
   return negate ? `NOT (${positive})` : `(${positive})`;
 }
