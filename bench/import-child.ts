@@ -48,7 +48,7 @@ try {
 }
 const { db, label } = handle;
 try {
-  const s = createServices({ db, clock: systemClock, imports: { dir: join(dir, `files-${store}`), batchSize: Number(process.env.IMPORT_BATCH ?? 5000) } });
+  const s = createServices({ db, clock: systemClock, imports: { dir: join(dir, `files-${store}`), ...(process.env.IMPORT_BATCH ? { batchSize: Number(process.env.IMPORT_BATCH) } : {}) } });
   const { workspace } = await s.workspaces.create({ name: 'Bench', timezone: 'Europe/London' });
   const scope = { workspaceId: workspace.id, timezone: workspace.timezone };
   let t = performance.now();

@@ -9,8 +9,8 @@ export interface Config {
   bodyLimit: number;
   /** Largest import file (.csv, .xlsx, .zip), in bytes (413 past it). */
   importMaxBytes: number;
-  /** Profile imports: the largest file (413 past it), where files wait until their import ends, and the worker's lease. */
-  profileImports: { maxBytes: number; dir: string; leaseMs: number };
+  /** Profile imports: the largest file (413 past it), where files wait until their import ends, the worker's lease and batch size. */
+  profileImports: { maxBytes: number; dir: string; leaseMs: number; batchSize: number };
   logLevel: string;
 }
 
@@ -28,6 +28,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBytes: Number(env.AUDIENCE_PROFILE_IMPORT_MAX_BYTES ?? 200 * 1024 * 1024),
       dir: env.AUDIENCE_IMPORT_DIR ?? join(env.AUDIENCE_DATA_DIR ?? './data', 'imports'),
       leaseMs: 1000 * Number(env.AUDIENCE_IMPORT_LEASE_SECONDS ?? 30),
+      batchSize: Number(env.AUDIENCE_IMPORT_BATCH_ROWS ?? 5000),
     },
     logLevel: env.LOG_LEVEL ?? 'info',
   };

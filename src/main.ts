@@ -12,7 +12,7 @@ const db = await openDb(config.store);
 const services = createServices({
   db, clock: systemClock,
   limits: { importMaxBytes: config.importMaxBytes, profileImportMaxBytes: config.profileImports.maxBytes },
-  imports: { dir: config.profileImports.dir, leaseMs: config.profileImports.leaseMs },
+  imports: { dir: config.profileImports.dir, leaseMs: config.profileImports.leaseMs, batchSize: config.profileImports.batchSize },
 });
 const app = await buildApp({ services, logger, bodyLimit: config.bodyLimit });
 // A write in this process wakes the membership worker at once rather than at its next poll.

@@ -18,6 +18,7 @@ import { ProfileService } from './profiles/service.ts';
 import { SegmentService } from './segments/service.ts';
 import type { Clock } from './shared/clock.ts';
 import { TagService } from './tags/service.ts';
+import { TrackingService } from './tracking/service.ts';
 import { UserService } from './users/service.ts';
 import { SessionService } from './users/sessions.ts';
 import { DeliverySender, type SenderOptions } from './webhooks/sender.ts';
@@ -33,6 +34,8 @@ export interface Services {
   attributes: AttributeRegistry;
   profiles: ProfileService;
   events: EventService;
+  /** Segment's tracking API over `events`. */
+  tracking: TrackingService;
   limits: Limits;
   jobs: JobService;
   lists: ListService;
@@ -80,6 +83,7 @@ export function createServices(deps: { db: Db; clock: Clock; limits?: Partial<Li
   const channels = new ChannelRegistry(base);
   const sender = new DeliverySender({ ...base, ...deps.webhooks });
   const consent = new ConsentService({ ...base, channels });
+  const events = new EventService({ ...base, attributes });
   const { dir, ...importWorker } = deps.imports ?? {};
   return {
     ...base,
@@ -94,7 +98,8 @@ export function createServices(deps: { db: Db; clock: Clock; limits?: Partial<Li
     sessions: new SessionService(base),
     attributes,
     profiles: new ProfileService({ ...base, attributes }),
-    events: new EventService({ ...base, attributes }),
+    events,
+    tracking: new TrackingService({ ...base, events }),
     feed: new SegmentFeedService(base),
     webhooks: new WebhookService({ ...base, sender }),
     webhookWorker: new WebhookWorker({ ...base, sender, ...deps.webhooks }),

@@ -28,6 +28,10 @@ forEachStore('profile imports over HTTP', (kind) => {
   };
 
   test('a CRM export: analysed, run with a mapping, broken rows back with reasons', async () => {
+    // Segments that exist before the import: real-time membership must see the imported profiles.
+    const vip = await s.call('POST', '/v1/segments', { name: 'VIP in London', rule: { all: [{ tag: 'VIP' }, { attribute: 'city', op: 'is', value: 'London' }] } });
+    assert.equal(vip.status, 201, JSON.stringify(vip.body));
+    await s.services.membership.drain();
     const up = await send({ name: 'crm export.csv', data: CRM_EXPORT });
     assert.equal(up.status, 201, JSON.stringify(up.body));
     const a = up.body.analysis;
@@ -102,6 +106,9 @@ forEachStore('profile imports over HTTP', (kind) => {
     assert.equal(attrs.find((x: any) => x.name === 'lifetime_value').type, 'number', 'the registry sees the new attribute');
     const changes = await s.services.db.query<{ n: number }>("SELECT count(*) AS n FROM profile_changes WHERE workspace_id = $1 AND kind = 'created'", [s.workspaceId]);
     assert.equal(changes[0]!.n, 4, 'real-time membership hears of every new profile');
+    await s.services.membership.drain();
+    const members = await s.services.db.query<{ profile_id: string }>('SELECT profile_id FROM segment_members WHERE segment_id = $1', [vip.body.id]);
+    assert.deepEqual(members.map((m) => m.profile_id), [ann.id]);
   });
 
   test('importing the same file again creates nothing; consent and the DNC list are never undone', async () => {

@@ -73,7 +73,7 @@ forEachStore('membership over HTTP', (kind) => {
     await s.call('POST', '/v1/track', { userId: 'u3', event: 'purchase' });
     const restarted = new MembershipWorker({ db: s.services.db, clock: s.clock });
     loop = restarted.start({ idleMs: 20 });
-    await within(1000, async () => ((await changes()).data.length === 5 ? true : undefined));
+    await within(5000, async () => ((await changes()).data.length === 5 ? true : undefined));
     const feed = (await changes()).data.map((c) => [c.external_id, c.kind, c.cause].join(' '));
     assert.deepEqual(feed.slice(0, 3), ['u1 enter event', 'u2 enter event', 'u1 exit time']);
     assert.deepEqual(feed.slice(3).sort(), ['u2 exit time', 'u3 enter event']);

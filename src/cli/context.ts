@@ -11,7 +11,7 @@ export async function withServices<T>(fn: (s: Services) => Promise<T>): Promise<
     return await fn(createServices({
       db, clock: systemClock,
       limits: { profileImportMaxBytes: config.profileImports.maxBytes },
-      imports: { dir: config.profileImports.dir, leaseMs: config.profileImports.leaseMs },
+      imports: { dir: config.profileImports.dir, leaseMs: config.profileImports.leaseMs, batchSize: config.profileImports.batchSize },
     }));
   } finally {
     await db.close();

@@ -13,7 +13,7 @@ BEGIN
       EXECUTE format('SELECT create_reference_table(%L)', t);
     END IF;
   END LOOP;
-  FOREACH t IN ARRAY ARRAY['profiles', 'events', 'profile_tags', 'list_members', 'consents', 'privacy_log', 'segment_members', 'segment_transitions'] LOOP
+  FOREACH t IN ARRAY ARRAY['profiles', 'events', 'profile_tags', 'list_members', 'consents', 'privacy_log', 'segment_members', 'segment_transitions', 'profile_merges'] LOOP
     IF NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = t::regclass) THEN
       EXECUTE format('SELECT create_distributed_table(%L, %L, colocate_with => %L)', t, 'profile_id',
         CASE WHEN t = 'profiles' THEN 'default' ELSE 'profiles' END);

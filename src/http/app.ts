@@ -9,6 +9,7 @@ import { installAuth } from './auth.ts';
 import { installConsole } from './console.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { routes } from './routes/index.ts';
+import { installTrackingBody } from './tracking-body.ts';
 
 export interface AppOptions {
   services: Services;
@@ -43,6 +44,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   await app.register(cookie);
   installAuth(app, opts.services);
+  installTrackingBody(app);
   for (const plugin of routes) await app.register(plugin, { services: opts.services });
   await installConsole(app, opts.consoleDir);
   return app;

@@ -49,7 +49,7 @@ export class ImportWorker {
   private stopping = false;
 
   constructor(private readonly deps: { db: Db; clock: Clock; consent: ConsentService; files: ImportFiles; maxUnzippedBytes: number } & ImportWorkerOptions) {
-    this.batchSize = deps.batchSize ?? 2000;
+    this.batchSize = deps.batchSize ?? 5000;
     this.leaseMs = deps.leaseMs ?? 30_000;
     this.maxAttempts = deps.maxAttempts ?? 5;
   }

@@ -55,7 +55,8 @@ export async function processQueues(tx: Queryable, args: { defs: Definitions; no
     for (const s of defs.timeDependent) if (!p.has(s)) p.set(s, 'time');
   }
 
-  const ids = [...plan.keys()];
+  // A change nothing reads (a last_seen_at update with no segment on it) needs no evaluation.
+  const ids = [...plan.keys()].filter((id) => plan.get(id)!.size > 0);
   const segments = new Set<SegmentDef>();
   for (const p of plan.values()) for (const s of p.keys()) segments.add(s);
   const ctx = { now, timezone: defs.timezone };

@@ -50,6 +50,10 @@ export const Errors = {
   noIdentifier: def('AUD_ERR_PROFILE_NO_IDENTIFIER', 422, () => 'at least one identifier is needed (userId/externalId, email, phone or anonymousId)'),
   invalidIdentifier: def<{ kind: string; value: string }>('AUD_ERR_PROFILE_INVALID_IDENTIFIER', 422, (p) => `invalid ${p.kind}: ${JSON.stringify(p.value)}`),
   noMatchingProfile: def<{ identifiers: string }>('AUD_ERR_PROFILE_NO_MATCH', 404, (p) => `no profile has ${p.identifiers} (update-only)`),
+  mergeNotAllowed: def<{ from: string; into: string }>(
+    'AUD_ERR_PROFILE_MERGE_NOT_ALLOWED', 409,
+    (p) => `alias would merge two known profiles (${p.from} into ${p.into}); enable the workspace setting allowProfileMerge to allow it`,
+  ),
 
   // --- attributes ---
   invalidAttributeValue: def<{ name: string; type: string; value: unknown }>(

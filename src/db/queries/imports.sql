@@ -49,9 +49,10 @@ RETURNING *;
 SELECT rows_done FROM imports WHERE id = $1 AND locked_by = $2 AND status = 'running' FOR UPDATE;
 
 -- name: record-batch
--- A batch's resume point and counts, committed with the batch; the lease goes on.
+-- A batch's resume point and counts, committed with the batch; the lease goes on. Progress resets the
+-- attempts: only claims that make none (a batch that fails every time) count towards giving up.
 UPDATE imports SET rows_done = $2, byte_offset = $3, rows_read = rows_read + $4, created = created + $5, updated = updated + $6,
-  unchanged = unchanged + $7, rejected = rejected + $8, locked_until = $9, updated_at = $10
+  unchanged = unchanged + $7, rejected = rejected + $8, locked_until = $9, updated_at = $10, attempts = 1
 WHERE id = $1
 RETURNING *;
 

@@ -4,6 +4,7 @@ import { BatchMessage, IdentifyMessage, MAX_BATCH, TrackMessage } from '../../ev
 import { toBody } from '../error-handler.ts';
 import { rejectUnstorableInput } from '../text-guard.ts';
 import type { RoutePlugin } from './index.ts';
+import { isSegmentRequest, SegmentAck, sendSegment } from './tracking.ts';
 
 const ErrorShape = z.object({ code: z.string(), message: z.string(), path: z.string().optional(), details: z.unknown().optional() });
 const Accepted = z.object({
@@ -41,31 +42,32 @@ export const eventRoutes: RoutePlugin = async (app, { services }) => {
     schema: {
       tags: ['events'], summary: 'Record one event',
       description: 'Identified by userId, email, phone or anonymousId (the profile is created when none is known). Idempotent by messageId.',
-      body: TrackMessage, response: { 200: Accepted },
+      body: TrackMessage.loose(), response: { 200: z.union([Accepted, SegmentAck]) },
     },
-  }, (req) => services.events.one({ workspaceId: req.auth.workspaceId, timezone: req.auth.timezone, message: req.body }));
+  }, (req) => isSegmentRequest(req) ? sendSegment(services, req, { type: 'track', batch: false }) : services.events.one({ workspaceId: req.auth.workspaceId, timezone: req.auth.timezone, message: req.body }));
 
   r.post('/v1/identify', {
     config: { scope: 'ingest' },
     schema: {
       tags: ['events'], summary: 'Set profile attributes from traits',
       description: 'Traits are coerced to their attribute types; unknown names become custom attributes; null clears one.',
-      body: IdentifyMessage, response: { 200: Accepted },
+      body: IdentifyMessage.loose(), response: { 200: z.union([Accepted, SegmentAck]) },
     },
-  }, (req) => services.events.one({ workspaceId: req.auth.workspaceId, timezone: req.auth.timezone, message: { ...req.body, type: 'identify' } }));
+  }, (req) => isSegmentRequest(req) ? sendSegment(services, req, { type: 'identify', batch: false }) : services.events.one({ workspaceId: req.auth.workspaceId, timezone: req.auth.timezone, message: { ...req.body, type: 'identify' } }));
 
   r.post('/v1/batch', {
     config: { scope: 'ingest', bodyCheckedPerItem: true },
     schema: {
       tags: ['events'], summary: `Record up to ${MAX_BATCH} track and identify messages`,
       description: 'Each message is checked on its own: valid ones are stored, invalid ones are reported by index and path (e.g. batch[3].event). Always 200 when the body itself is well-formed.',
-      body: z.object({ batch: z.array(BatchItem).max(MAX_BATCH) }),
-      response: { 200: z.object({ results: z.array(ItemResult) }) },
+      body: z.object({ batch: z.array(BatchItem).max(MAX_BATCH) }).loose(),
+      response: { 200: z.union([z.object({ results: z.array(ItemResult) }), SegmentAck]) },
     },
     // The hot path: the schema documents the answer, whose shape the service's types already fix, so it is
     // written as it is rather than re-validated (that cost ~5 ms per 1,000 results).
     serializerCompiler: () => (data) => JSON.stringify(data),
   }, async (req) => {
+    if (isSegmentRequest(req)) return sendSegment(services, req, { batch: true });
     const results = await services.events.ingest({
       workspaceId: req.auth.workspaceId, timezone: req.auth.timezone, messages: req.body.batch, path: (i) => `batch[${i}]`,
     });

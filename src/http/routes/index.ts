@@ -15,6 +15,7 @@ import { segmentFeedRoutes } from './segment-feed.ts';
 import { segmentRoutes } from './segments.ts';
 import { sessionRoutes } from './session.ts';
 import { tagRoutes } from './tags.ts';
+import { trackingRoutes } from './tracking.ts';
 import { userRoutes } from './users.ts';
 import { webhookRoutes } from './webhooks.ts';
 import { workspaceRoutes } from './workspace.ts';
@@ -24,4 +25,4 @@ export type RoutePlugin = FastifyPluginAsync<{ services: Services }>;
 /** Every route plugin, in one list. Each file holds one resource. */
 export const routes: RoutePlugin[] = [healthRoutes, workspaceRoutes, attributeRoutes, profileRoutes, eventRoutes,
   listRoutes, tagRoutes, jobRoutes, channelRoutes, consentRoutes, dncRoutes, dncImportRoutes,
-  sessionRoutes, userRoutes, segmentFeedRoutes, webhookRoutes, segmentRoutes, importRoutes];
+  sessionRoutes, userRoutes, segmentFeedRoutes, webhookRoutes, segmentRoutes, importRoutes, trackingRoutes];

@@ -7,6 +7,7 @@ import type { Row } from './rows.ts';
  * Rows of one worksheet of an .xlsx — the first, or the one named `sheet` (any case) — streamed with
  * exceljs's WorkbookReader (a sheet is never loaded whole). Empty rows are not reported; rows keep their
  * sheet row number. A sheet that is not there is an import mapping error listing the sheets seen.
+ * Styles are read (cached) because a date cell is a number whose style says it is a date.
  */
 export async function* xlsxRows(input: Readable, opts: { sheet?: string } = {}): AsyncGenerator<Row> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', entries: 'ignore' });
