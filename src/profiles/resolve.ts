@@ -141,10 +141,10 @@ async function insertIdentities(tx: Queryable, args: { workspaceId: string; now:
   if (args.inserts.length === 0) return;
   // One lock order for every writer: by (kind, value).
   const sorted = [...args.inserts].sort((a, b) => compare(a.id.kind, b.id.kind) || compare(a.id.value, b.id.value));
-  const rows = await tx.query(Q['insert-identities'], [
+  const [row] = await tx.query<{ n: number }>(Q['insert-identities'], [
     args.workspaceId, sorted.map((s) => s.id.kind), sorted.map((s) => s.id.value), sorted.map((s) => s.profileId), args.now,
   ]);
-  if (rows.length < sorted.length) throw new RetryTransaction('an identifier was taken by a concurrent write');
+  if (row!.n < sorted.length) throw new RetryTransaction('an identifier was taken by a concurrent write');
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,10 +1,15 @@
 -- name: find-identities
 -- Identity resolution for a whole write: which profile each (kind, value) pair belongs to (pairs distinct).
--- A join from the pairs, so that each is one primary-key lookup however many identities exist; the answer
--- is one JSON array of [kind, value, profile_id] (one row to decode instead of a thousand).
-SELECT coalesce(json_agg(json_build_array(i.kind, i.value, i.profile_id)), '[]') AS found
+-- Each pair is one primary-key lookup however many identities exist: the LATERAL subquery's LIMIT 1 (the
+-- key is unique, so it changes no answer) keeps the planner from turning it into a hash join over all
+-- of the workspace's identities, which it did with a large batch and stale statistics (an import ran
+-- slower with every batch). The answer is one JSON array of [kind, value, profile_id] (one row to decode
+-- instead of a thousand).
+SELECT coalesce(json_agg(json_build_array(u.kind, u.value, i.profile_id)), '[]') AS found
 FROM unnest($2::text[], $3::text[]) AS u(kind, value)
-JOIN identities i ON i.workspace_id = $1 AND i.kind = u.kind AND i.value = u.value;
+CROSS JOIN LATERAL (
+  SELECT i.profile_id FROM identities i WHERE i.workspace_id = $1 AND i.kind = u.kind AND i.value = u.value LIMIT 1
+) i;
 
 -- name: get-external-ids
 -- The external id of each of these profiles (null when it has none).
@@ -12,17 +17,22 @@ SELECT profile_id, external_id FROM profiles WHERE workspace_id = $1 AND profile
 
 -- name: insert-identities
 -- New identifiers (arrays of equal length, sorted so that concurrent writers lock in one order).
--- Returns the ones inserted; one missing was taken by a concurrent write.
-INSERT INTO identities (workspace_id, kind, value, profile_id, created_at)
-SELECT $1, k, v, p, $5 FROM unnest($2::text[], $3::text[], $4::uuid[]) AS u(k, v, p)
-ON CONFLICT DO NOTHING
-RETURNING kind, value;
+-- Returns how many were inserted (one row, not a row per identifier); fewer than given means one was
+-- taken by a concurrent write.
+WITH inserted AS (
+  INSERT INTO identities (workspace_id, kind, value, profile_id, created_at)
+  SELECT $1, k, v, p, $5 FROM unnest($2::text[], $3::text[], $4::uuid[]) AS u(k, v, p)
+  ON CONFLICT DO NOTHING
+  RETURNING 1
+)
+SELECT count(*)::int AS n FROM inserted;
 
 -- name: set-external-ids
 -- Gives existing profiles their external id, unless a concurrent write gave them another one.
+-- (profile_id = ANY: the profiles are found by primary key, never by a join over all of them.)
 UPDATE profiles p SET external_id = u.x
 FROM unnest($2::uuid[], $3::text[]) AS u(id, x)
-WHERE p.workspace_id = $1 AND p.profile_id = u.id AND (p.external_id IS NULL OR p.external_id = u.x)
+WHERE p.workspace_id = $1 AND p.profile_id = ANY($2::uuid[]) AND p.profile_id = u.id AND (p.external_id IS NULL OR p.external_id = u.x)
 RETURNING p.profile_id;
 
 -- name: insert-profiles
@@ -35,7 +45,8 @@ SELECT $1, id, x, a, $5, $5 FROM unnest($2::uuid[], $3::text[], $4::jsonb[]) AS 
 -- statement: attributes = attributes || patch never loses a concurrent write. A row is only written when
 -- it changes. Returns one row: the 0-based positions of the profiles that did not change (usually none).
 -- ISO instants in UTC compare as "C" text. (The patch expression is repeated: an UPDATE's FROM items can
--- not see the target row.)
+-- not see the target row. profile_id = ANY bounds the scan of profiles by the batch: without it a large
+-- batch could be planned as a hash join over all of the workspace's profiles.)
 WITH u AS (
   SELECT * FROM unnest($2::uuid[], $3::jsonb[], $4::text[]) WITH ORDINALITY AS u(id, patch, seen, i)
 ), changed AS (
@@ -45,7 +56,7 @@ WITH u AS (
              THEN jsonb_build_object('last_seen_at', u.seen) ELSE '{}'::jsonb END,
       updated_at = $5
   FROM u
-  WHERE p.workspace_id = $1 AND p.profile_id = u.id
+  WHERE p.workspace_id = $1 AND p.profile_id = ANY($2::uuid[]) AND p.profile_id = u.id
     AND (u.seen COLLATE "C" > coalesce(p.attributes ->> 'last_seen_at', '') COLLATE "C"
       OR (u.patch <> '{}'::jsonb AND jsonb_strip_nulls(p.attributes || u.patch) <> p.attributes))
   RETURNING p.profile_id
