@@ -60,8 +60,8 @@ export async function startBuilds(tx: Queryable, defs: Definitions, now: Date): 
   return stale.length > 0 || [...builds.values()].some((b) => b.phase !== null && defs.byId.has(b.segment_id));
 }
 
-/** One step of build work; false when there was none. */
-export async function buildStep(tx: Queryable, args: { defs: Definitions; now: Date } & BuildOptions): Promise<boolean> {
+/** One step of build work: whether there was any, and how many membership rows it changed. */
+export async function buildStep(tx: Queryable, args: { defs: Definitions; now: Date } & BuildOptions): Promise<{ worked: boolean; written: number }> {
   const builds = await loadBuilds(tx, args.defs.workspaceId);
   const current = (b: BuildRow): SegmentDef | undefined => {
     const s = args.defs.byId.get(b.segment_id);
@@ -71,8 +71,7 @@ export async function buildStep(tx: Queryable, args: { defs: Definitions; now: D
   const paging = [...builds.values()].filter((b) => b.phase === 'members' && current(b))
     .sort((a, b) => Number(b.cursor !== null) - Number(a.cursor !== null) || (a.segment_id < b.segment_id ? -1 : 1))[0];
   if (paging) {
-    await membersPage(tx, { ...args, segment: current(paging)!, cursor: paging.cursor });
-    return true;
+    return { worked: true, written: await membersPage(tx, { ...args, segment: current(paging)!, cursor: paging.cursor }) };
   }
   const seeding = [...builds.values()].filter((b) => b.phase === 'seed' && current(b)).map((b) => current(b)!);
   return sweepStep(tx, { ...args, waiting: seeding });
@@ -83,7 +82,7 @@ async function loadBuilds(tx: Queryable, workspaceId: string): Promise<Map<strin
   return new Map(rows.map((r) => [r.segment_id, r]));
 }
 
-async function membersPage(tx: Queryable, args: { defs: Definitions; now: Date; segment: SegmentDef; cursor: string | null } & BuildOptions): Promise<void> {
+async function membersPage(tx: Queryable, args: { defs: Definitions; now: Date; segment: SegmentDef; cursor: string | null } & BuildOptions): Promise<number> {
   const { defs, now, segment } = args;
   const ws = defs.workspaceId;
   const q = membersQuery({
@@ -94,10 +93,12 @@ async function membersPage(tx: Queryable, args: { defs: Definitions; now: Date; 
   const full = fresh.length === args.pageSize;
   const hi = full ? fresh[fresh.length - 1]! : MAX_UUID;
   const stored = (await tx.query<{ profile_id: string }>(Q['members-in-range'], [ws, segment.id, args.cursor ?? MIN_UUID, hi])).map((r) => r.profile_id);
-  await writeTransitions(tx, { workspaceId: ws, at: now, transitions: diffSorted({ fresh, stored, segmentId: segment.id, cause: 'backfill' }) });
+  const transitions = diffSorted({ fresh, stored, segmentId: segment.id, cause: 'backfill' });
+  await writeTransitions(tx, { workspaceId: ws, at: now, transitions });
   if (full) await tx.query(Q['advance-build'], [segment.id, hi, 'members']);
   else if (segment.deps.timeDependent) await tx.query(Q['advance-build'], [segment.id, null, 'seed']);
   else await tx.query(Q['finish-builds'], [[segment.id], [segment.hash], 'members']);
+  return transitions.length;
 }
 
 /** Enter for ids only in `fresh`, exit for ids only in `stored`; both sorted as PostgreSQL sorts uuids. */
@@ -128,12 +129,12 @@ interface SweepRow {
   cursor: string | null;
 }
 
-async function sweepStep(tx: Queryable, args: { defs: Definitions; now: Date; waiting: readonly SegmentDef[] } & BuildOptions): Promise<boolean> {
+async function sweepStep(tx: Queryable, args: { defs: Definitions; now: Date; waiting: readonly SegmentDef[] } & BuildOptions): Promise<{ worked: boolean; written: number }> {
   const { defs, now } = args;
   const ws = defs.workspaceId;
   let [sweep] = await tx.query<SweepRow>(Q['get-sweep'], [ws]);
   if (!sweep) {
-    if (args.waiting.length === 0) return false;
+    if (args.waiting.length === 0) return { worked: false, written: 0 };
     sweep = { segments: args.waiting.map((s) => ({ id: s.id, hash: s.hash })), cursor: null };
     await tx.query(Q['start-sweep'], [ws, JSON.stringify(sweep.segments), now]);
   }
@@ -141,6 +142,7 @@ async function sweepStep(tx: Queryable, args: { defs: Definitions; now: Date; wa
   const segments = sweep.segments.map((x) => defs.byId.get(x.id)).filter((s, k): s is SegmentDef => s?.hash === sweep.segments[k]!.hash);
   const attributes = [...new Set(segments.flatMap((s) => s.deps.attributes))];
   const events = [...new Set(segments.flatMap((s) => s.deps.events))];
+  let written = 0;
   const ids = segments.length === 0 ? [] : (await tx.query<{ profile_id: string }>(Q['sweep-candidates'], [ws, sweep.cursor ?? MIN_UUID, attributes, events, args.sweepChunk])).map((r) => r.profile_id);
   if (ids.length > 0) {
     const ctx = { now, timezone: defs.timezone };
@@ -152,6 +154,7 @@ async function sweepStep(tx: Queryable, args: { defs: Definitions; now: Date; wa
     const outcome = reconcile(work, ctx);
     await writeTransitions(tx, { workspaceId: ws, at: now, transitions: outcome.transitions });
     await mergeDue(tx, ws, outcome.due);
+    written = outcome.transitions.length;
   }
   if (ids.length === args.sweepChunk) {
     await tx.query(Q['advance-sweep'], [ws, ids[ids.length - 1]]);
@@ -159,5 +162,5 @@ async function sweepStep(tx: Queryable, args: { defs: Definitions; now: Date; wa
     await tx.query(Q['finish-builds'], [sweep.segments.map((s) => s.id), sweep.segments.map((s) => s.hash), 'seed']);
     await tx.query(Q['end-sweep'], [ws]);
   }
-  return true;
+  return { worked: true, written };
 }

@@ -17,7 +17,7 @@ import { buildStep, startBuilds, type BuildOptions } from './build.ts';
 import { DefinitionsCache, type Definitions } from './definitions.ts';
 import { processQueues } from './incremental.ts';
 
-const Q = loadQueries('membership', ['workspaces-with-work', 'try-lock-workspace', 'forget-workspace']);
+const Q = loadQueries('membership', ['workspaces-with-work', 'try-lock-workspace', 'forget-workspace', 'analyze-members']);
 
 /** First key of the two-part advisory lock; the second is hashtext(workspace id). */
 const LOCK_SPACE = 4_242_004;
@@ -29,9 +29,11 @@ export interface MembershipOptions extends BuildOptions {
   dueBatch: number;
   /** Every this many steps, look for workspaces whose definitions changed with nothing queued (a rule changed through what it reaches). */
   fullCheckEvery: number;
+  /** Run ANALYZE on segment_members after builds changed this many rows. */
+  analyzeAfter: number;
 }
 
-export const DEFAULT_MEMBERSHIP_OPTIONS: MembershipOptions = { changeBatch: 2000, dueBatch: 2000, pageSize: 20_000, sweepChunk: 1000, fullCheckEvery: 20 };
+export const DEFAULT_MEMBERSHIP_OPTIONS: MembershipOptions = { changeBatch: 2000, dueBatch: 2000, pageSize: 20_000, sweepChunk: 1000, fullCheckEvery: 20, analyzeAfter: 500_000 };
 
 export interface StepResult {
   /** There is more work right now (a batch was full, a build goes on). */
@@ -47,6 +49,7 @@ export class MembershipWorker {
   private readonly defs = new DefinitionsCache();
   private readonly opts: MembershipOptions;
   private steps = 0;
+  private unanalyzed = 0;
   private loop: Loop | undefined;
   private readonly reported = new Set<string>();
   private onError: ((err: unknown) => void) | undefined;
@@ -133,9 +136,23 @@ export class MembershipWorker {
     if (building) {
       const stepped = await this.locked(workspaceId, fixedNow, (tx, defs, now) => buildStep(tx, { defs, now, ...this.opts }));
       if (stepped === LOCKED) out.busy = 1;
-      else out.more ||= stepped === true;
+      else if (stepped) {
+        out.more ||= stepped.worked;
+        await this.noteBulkWrites(stepped.written);
+      }
     }
     return out;
+  }
+
+  /**
+   * Builds grow segment_members by millions of rows faster than autovacuum re-analyzes it, and with
+   * stale statistics the planner scans a segment's members instead of looking profiles up by key.
+   */
+  private async noteBulkWrites(rows: number): Promise<void> {
+    this.unanalyzed += rows;
+    if (this.unanalyzed < this.opts.analyzeAfter) return;
+    this.unanalyzed = 0;
+    await this.deps.db.query(Q['analyze-members']);
   }
 
   /** fn in a transaction holding the workspace's lock, with its definitions and `now`; LOCKED when another process has it. */

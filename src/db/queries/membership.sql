@@ -214,6 +214,10 @@ SELECT profile_id FROM segment_members WHERE workspace_id = $1 AND segment_id = 
 -- One segment's build row.
 SELECT built_version, rule_hash, member_count, phase FROM segment_builds WHERE segment_id = $1;
 
+-- name: analyze-members
+-- Fresh planner statistics after a build grew the table.
+ANALYZE segment_members;
+
 -- name: forget-workspace
 -- A deleted workspace's queued membership work.
 WITH c AS (DELETE FROM profile_changes WHERE workspace_id = $1), d AS (DELETE FROM membership_due WHERE workspace_id = $1)
