@@ -10,6 +10,7 @@ import type { Clock } from '../shared/clock.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { Errors } from '../shared/errors.ts';
 import { isUuid } from '../shared/ids.ts';
+import { membersQuery, type RuleNode } from '../rules/index.ts';
 import { contactAttributes, type IdentifierFields, type IdentifierKind, identifiersFrom, takeContacts } from './identifiers.ts';
 import { resolveProfiles, type ResolveItem } from './resolve.ts';
 import { ProfileWrites, saveProfiles } from './store.ts';
@@ -17,7 +18,22 @@ import { ProfileWrites, saveProfiles } from './store.ts';
 const Q = loadQueries('profiles', [
   'lock-profile', 'get-profile', 'get-profile-core', 'get-identifiers', 'list-profiles', 'search-profiles',
   'delete-profile', 'delete-identities', 'delete-events', 'delete-tags', 'delete-list-memberships', 'delete-consents',
+  'profiles-by-ids', 'profile-csv-rows',
 ]);
+
+/** A profile as a row of the CSV export. */
+export interface ProfileCsvRow {
+  id: string;
+  external_id: string | null;
+  email: string | null;
+  phone: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  city: string | null;
+  country: string | null;
+  created_at: Date;
+}
+export const PROFILE_CSV_COLUMNS = ['id', 'external_id', 'email', 'phone', 'first_name', 'last_name', 'city', 'country', 'created_at'] as const;
 
 interface ProfileRow {
   id: string;
@@ -87,6 +103,44 @@ export class ProfileService {
     const data = await this.withIdentifiers(this.deps.db, args, page);
     const last = page[page.length - 1];
     return { data, next_cursor: rows.length > args.limit && last ? encodeCursor({ after: last.id }) : null };
+  }
+
+  /**
+   * The profiles a filter rule matches now (the bulk query), a page at a time by profile id, with the
+   * total count of matches.
+   */
+  async listMatching(args: Scope & { node: RuleNode; cursor?: string; limit: number }): Promise<{ data: ProfileView[]; next_cursor: string | null; total: number }> {
+    const after = args.cursor ? decodeCursor(args.cursor, ['after'], (p) => isUuid(p.after)).after : undefined;
+    const base = { workspaceId: args.workspaceId, node: args.node, now: this.deps.clock.now(), timezone: args.timezone };
+    const ids = await this.matchingIds(base, after, args.limit + 1);
+    const count = membersQuery({ ...base, mode: 'count' });
+    const [row] = await this.deps.db.query<{ count: number | string }>(count.sql, count.params);
+    const pageIds = ids.slice(0, args.limit);
+    const rows = pageIds.length === 0 ? [] : await this.deps.db.query<ProfileRow>(Q['profiles-by-ids'], [args.workspaceId, pageIds]);
+    const data = await this.withIdentifiers(this.deps.db, args, rows);
+    const last = pageIds[pageIds.length - 1];
+    return { data, next_cursor: ids.length > args.limit && last ? encodeCursor({ after: last }) : null, total: Number(row?.count ?? 0) };
+  }
+
+  /** Every profile a filter rule matches (null: every profile), as CSV rows, read in pages by profile id. */
+  async *csvRows(args: Scope & { node: RuleNode | null; pageSize?: number }): AsyncGenerator<ProfileCsvRow> {
+    const size = args.pageSize ?? 1000;
+    const base = { workspaceId: args.workspaceId, node: args.node, now: this.deps.clock.now(), timezone: args.timezone };
+    let after: string | undefined;
+    for (;;) {
+      const ids = base.node
+        ? await this.matchingIds({ ...base, node: base.node }, after, size)
+        : (await this.deps.db.query<ProfileRow>(Q['list-profiles'], [args.workspaceId, after ?? null, size])).map((r) => r.id);
+      if (ids.length === 0) return;
+      yield* await this.deps.db.query<ProfileCsvRow>(Q['profile-csv-rows'], [args.workspaceId, ids]);
+      if (ids.length < size) return;
+      after = ids[ids.length - 1];
+    }
+  }
+
+  private async matchingIds(base: { workspaceId: string; node: RuleNode; now: Date; timezone: string }, after: string | undefined, limit: number): Promise<string[]> {
+    const q = membersQuery({ ...base, mode: 'ids', limit, ...(after !== undefined ? { after } : {}) });
+    return (await this.deps.db.query<{ profile_id: string }>(q.sql, q.params)).map((r) => r.profile_id);
   }
 
   /** A page of the profile's timeline, newest first, optionally one event name. */

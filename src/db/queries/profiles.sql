@@ -130,3 +130,17 @@ WITH d AS (DELETE FROM list_members WHERE workspace_id = $1 AND profile_id = $2 
 -- name: delete-consents
 -- Erase: the profile's consent records; returns how many.
 WITH d AS (DELETE FROM consents WHERE workspace_id = $1 AND profile_id = $2 RETURNING 1) SELECT count(*) AS n FROM d;
+
+-- name: profiles-by-ids
+-- The profiles with these ids (a page of filter matches), by id.
+SELECT profile_id AS id, external_id, attributes, created_at, updated_at FROM profiles
+WHERE workspace_id = $1 AND profile_id = ANY($2::uuid[])
+ORDER BY profile_id;
+
+-- name: profile-csv-rows
+-- The CSV export columns of these profiles, by id.
+SELECT profile_id AS id, external_id, attributes->>'email' AS email, attributes->>'phone' AS phone,
+  attributes->>'first_name' AS first_name, attributes->>'last_name' AS last_name,
+  attributes->>'city' AS city, attributes->>'country' AS country, created_at
+FROM profiles WHERE workspace_id = $1 AND profile_id = ANY($2::uuid[])
+ORDER BY profile_id;

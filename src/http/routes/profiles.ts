@@ -1,5 +1,9 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { filterNode } from '../../profiles/filters.ts';
+import { PROFILE_CSV_COLUMNS, type ProfileCsvRow } from '../../profiles/service.ts';
+import { Errors } from '../../shared/errors.ts';
+import { sendCsv } from '../csv.ts';
 import { rejectUnstorableInput } from '../text-guard.ts';
 import type { RoutePlugin } from './index.ts';
 
@@ -26,6 +30,9 @@ const ProfileDetail = Profile.extend({
   lists: z.array(z.object({ id: z.string(), name: z.string() })),
   consent: z.record(z.string(), z.object({ status: z.string(), source: z.string(), updated_at: z.string() })).describe('By channel; a channel never asked is absent'),
   events: z.array(Event).describe('The latest 20 events, newest first'),
+  dnc: z.array(z.object({
+    contact: z.string(), channel: z.string().nullable().describe('null: every channel'), sender: z.string().nullable(), source: z.string(), added_at: z.date(),
+  })).describe("Do-Not-Contact entries of the profile's email or phone"),
 });
 
 const Id = z.union([z.string().min(1).max(255), z.number()]);
@@ -78,22 +85,51 @@ export const profileRoutes: RoutePlugin = async (app, { services }) => {
     return reply.status(created ? 201 : 200).send(profile);
   });
 
+  const Many = z.union([z.string().min(1).max(200), z.array(z.string().min(1).max(200)).max(50)]).optional();
   r.get('/v1/profiles', {
     config: { scope: 'read' },
     schema: {
-      tags: ['profiles'], summary: 'List profiles in creation order, or search them',
-      querystring: z.object({ q: z.string().max(200).optional().describe('An identifier (exact or prefix) or a first/last name prefix, case-insensitive'), ...page }),
-      response: { 200: z.object({ data: z.array(Profile), next_cursor: z.string().nullable() }) },
+      tags: ['profiles'], summary: 'List profiles in creation order, search them, or filter them (with the matching count); `format=csv` downloads every match',
+      description: 'Quick filters (repeatable; each one must hold, repeated country/city/gender mean any of the values): tag (name), list (name), segment (id), '
+        + 'country, city, gender, consent (`channel:status`). `rule` is any segment rule as JSON text, ANDed with the quick filters. '
+        + 'With a filter the page comes with `total`, the number of matching profiles.',
+      querystring: z.object({
+        q: z.string().max(200).optional().describe('An identifier (exact or prefix) or a first/last name prefix, case-insensitive'),
+        tag: Many, list: Many, segment: Many, country: Many, city: Many, gender: Many,
+        consent: Many.describe('channel:status, e.g. email:subscribed'),
+        rule: z.string().max(100_000).optional().describe('A segment rule as JSON text'),
+        format: z.enum(['json', 'csv']).default('json'),
+        ...page,
+      }),
+      response: { 200: z.object({ data: z.array(Profile), next_cursor: z.string().nullable(), total: z.number().optional() }) },
     },
-  }, (req) => profiles.list({ workspaceId: req.auth.workspaceId, timezone: req.auth.timezone, ...req.query }));
+  }, async (req, reply) => {
+    const { q, format, cursor, limit, ...filters } = req.query;
+    const scope = { workspaceId: req.auth.workspaceId, timezone: req.auth.timezone };
+    const node = await filterNode(services, scope.workspaceId, filters);
+    if (node && q?.trim()) throw Errors.validation({ message: 'query.q: search can not be combined with filters; use a rule instead', path: 'query.q' });
+    if (format === 'csv') {
+      if (q?.trim()) throw Errors.validation({ message: 'query.q: the CSV export takes filters, not a search', path: 'query.q' });
+      return sendCsv<ProfileCsvRow>(reply, { filename: 'profiles.csv', columns: PROFILE_CSV_COLUMNS, rows: profiles.csvRows({ ...scope, node }) });
+    }
+    if (node) return profiles.listMatching({ ...scope, node, cursor, limit });
+    return profiles.list({ ...scope, q, cursor, limit });
+  });
 
   r.get('/v1/profiles/:id', {
     config: { scope: 'read' },
     schema: {
-      tags: ['profiles'], summary: 'One profile: identifiers, attributes, tags, lists, consent and latest events',
+      tags: ['profiles'], summary: 'One profile: identifiers, attributes, tags, lists, consent, Do-Not-Contact entries and latest events',
       params: ProfileId, response: { 200: ProfileDetail },
     },
-  }, (req) => profiles.get({ workspaceId: req.auth.workspaceId, timezone: req.auth.timezone, id: req.params.id }));
+  }, async (req) => {
+    const profile = await profiles.get({ workspaceId: req.auth.workspaceId, timezone: req.auth.timezone, id: req.params.id });
+    const addresses = profile.identifiers.filter((i) => i.kind === 'email' || i.kind === 'phone').map((i) => i.value);
+    for (const a of [profile.attributes.email, profile.attributes.phone]) if (typeof a === 'string') addresses.push(a);
+    const entries = await services.dnc.entriesFor(req.auth.workspaceId, [...new Set(addresses)]);
+    const dnc = entries.map((e) => ({ contact: e.contact, channel: e.channel, sender: e.sender, source: e.source, added_at: e.added_at }));
+    return { ...profile, dnc };
+  });
 
   r.patch('/v1/profiles/:id', {
     config: { scope: 'write' },
