@@ -17,15 +17,23 @@ const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:543
 let pgAvailable: Promise<boolean> | undefined;
 function postgresAvailable(): Promise<boolean> {
   pgAvailable ??= (async () => {
-    const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 });
-    try {
-      await c.connect();
-      await c.end();
-      return true;
-    } catch (err) {
-      if (process.env.CI === 'true') throw new Error(`PostgreSQL is required under CI but ${ADMIN_URL} does not answer: ${String(err)}`);
-      return false;
+    // A loaded machine can take seconds to accept a connection: try a few times before deciding.
+    let last: unknown;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 10_000 });
+      try {
+        await c.connect();
+        await c.end();
+        return true;
+      } catch (err) {
+        last = err;
+        await c.end().catch(() => undefined);
+        if (String(err).includes('ECONNREFUSED') && process.env.CI !== 'true') break;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
     }
+    if (process.env.CI === 'true') throw new Error(`PostgreSQL is required under CI but ${ADMIN_URL} does not answer: ${String(last)}`);
+    return false;
   })();
   return pgAvailable;
 }
