@@ -26,6 +26,8 @@ export interface LoadJob {
   /** Existing users u1..uN. */
   users: number;
   seed: number;
+  /** Unique per run: probe and tick profiles must be new ones. */
+  run: string;
   /** Bench clock = wall clock + offset (ms). */
   offsetMs: number;
   probeSegment: string;
@@ -123,7 +125,7 @@ async function paced(job: LoadJob): Promise<LoadResult> {
   if (job.ticks > 0) {
     const batch = Array.from({ length: job.ticks }, (_, i) => {
       const benchTs = Date.now() + job.offsetMs - 50_000 + i * 250; // exits 10 s .. 10 + ticks/4 s from now
-      return { type: 'track', userId: `tick-${job.seed}-${i}`, event: job.tickEvent, timestamp: new Date(benchTs).toISOString(), messageId: randomUUID() };
+      return { type: 'track', userId: `tick-${job.run}-${i}`, event: job.tickEvent, timestamp: new Date(benchTs).toISOString(), messageId: randomUUID() };
     });
     const r = await post(job, batch);
     r.results.forEach((x, i) => {
@@ -141,7 +143,7 @@ async function paced(job: LoadJob): Promise<LoadResult> {
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const batch: Record<string, unknown>[] = events(job, b, job.batchSize - 1);
-    batch.push({ type: 'track', userId: `probe-${job.seed}-${b}`, event: job.probeEvent, messageId: randomUUID() });
+    batch.push({ type: 'track', userId: `probe-${job.run}-${b}`, event: job.probeEvent, messageId: randomUUID() });
     inflight.push((async () => {
       const t0 = performance.now();
       const r = await post(job, batch);

@@ -49,6 +49,8 @@ forEachStore('membership over HTTP', (kind) => {
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const seg: string = created.body.id;
     loop = s.services.membership.start({ idleMs: 20, onError: (err) => console.error(err) });
+    // The build (members, then the sweep that seeds due instants) finishes first; transitions it finds carry 'backfill'.
+    await within(5000, async () => ((await s.call('GET', `/v1/segments/${seg}`)).body.status === 'ready' ? true : undefined));
     const changes = async (after = '0') => (await s.call('GET', `/v1/segments/${seg}/changes?after=${after}`)).body as { data: { external_id: string; kind: string; cause: string; at: string }[] };
 
     const tracked = await s.call('POST', '/v1/track', { userId: 'u1', event: 'purchase', timestamp: T0 });

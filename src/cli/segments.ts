@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { verify, type SegmentCheck } from '../membership/verify.ts';
+import { Errors } from '../shared/errors.ts';
+import { isUuid } from '../shared/ids.ts';
 import { withServices } from './context.ts';
 
 const SHOWN = 10;
@@ -16,7 +18,11 @@ export function segmentCommands(program: Command): void {
       withServices(async (s) => {
         const now = opts.now ? new Date(opts.now) : s.clock.now();
         if (Number.isNaN(now.getTime())) throw new Error(`--now: not an instant: ${opts.now}`);
+        for (const [what, id] of [['segment', segmentId], ['workspace', opts.workspace]] as const) {
+          if (id !== undefined && !isUuid(id)) throw Errors.notFound({ resource: what, id });
+        }
         const report = await verify({ db: s.db, now, ...(segmentId ? { segmentId } : {}), ...(opts.workspace ? { workspaceId: opts.workspace } : {}) });
+        if (segmentId && report.segments.length === 0) throw Errors.notFound({ resource: 'segment', id: segmentId });
         for (const c of report.segments) console.log(describe(c));
         const drifted = report.segments.filter((c) => c.drift).length;
         console.log(`${report.segments.length} segments checked at ${now.toISOString()}, ${drifted} with drift`);

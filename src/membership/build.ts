@@ -147,7 +147,7 @@ async function sweepStep(tx: Queryable, args: { defs: Definitions; now: Date; wa
   if (ids.length > 0) {
     const ctx = { now, timezone: defs.timezone };
     const facts = await loadFacts(tx, { workspaceId: ws, profileIds: ids, needs: needsOf(segments, ctx) });
-    const stored = await storedMemberships(tx, { workspaceId: ws, profileIds: ids, segmentIds: segments.map((s) => s.id) });
+    const stored = await storedMemberships(tx, ws, ids);
     const plan = new Map<SegmentDef, Cause>(segments.map((s) => [s, 'backfill']));
     // A candidate erased meanwhile has an 'erase' change record waiting; leave it to the real-time path.
     const work = ids.filter((id) => facts.has(id)).map((id) => ({ profileId: id, facts: facts.get(id), segments: plan, stored: stored.get(id) ?? new Set<string>() }));

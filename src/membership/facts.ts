@@ -10,7 +10,7 @@ import { foldCase } from '../rules/text.ts';
 import { eventRange, timeEnv } from '../rules/time/boundaries.ts';
 import type { SegmentDef } from './definitions.ts';
 
-const Q = loadQueries('membership', ['facts-profiles', 'facts-tags', 'facts-lists', 'facts-consents', 'facts-dnc', 'facts-events']);
+const Q = loadQueries('membership', ['facts-profiles', 'facts-tags', 'facts-lists', 'facts-consents', 'facts-dnc', 'facts-events', 'facts-event-times']);
 
 export interface Needs {
   tags: boolean;
@@ -19,6 +19,12 @@ export interface Needs {
   dnc: boolean;
   /** Event name → the earliest ts any condition on it can look at (null: the whole history). */
   events: Map<string, number | null>;
+  /**
+   * The event names some condition reads properties of (`where`, `sum`); for the others only (name, ts)
+   * are read, which the (workspace, profile, name, ts) index answers without visiting the table.
+   * Absent: properties of every name.
+   */
+  eventProperties?: ReadonlySet<string>;
 }
 
 /**
@@ -28,7 +34,8 @@ export interface Needs {
  */
 export function needsOf(segments: Iterable<SegmentDef>, ctx: { now: Date; timezone: string }): Needs {
   const env = timeEnv({ now: ctx.now, timezone: ctx.timezone });
-  const needs: Needs = { tags: false, lists: false, consent: false, dnc: false, events: new Map() };
+  const eventProperties = new Set<string>();
+  const needs: Needs = { tags: false, lists: false, consent: false, dnc: false, events: new Map(), eventProperties };
   for (const s of segments) {
     needs.tags ||= s.deps.tags.length > 0;
     needs.lists ||= s.deps.lists.length > 0;
@@ -39,8 +46,8 @@ export function needsOf(segments: Iterable<SegmentDef>, ctx: { now: Date; timezo
       if (!range) continue; // no instant is in the window: no event counts, now or later
       const lo = range.lo ? range.lo.ms : null;
       const prev = needs.events.get(e.event);
-      if (prev === undefined) needs.events.set(e.event, lo);
-      else if (prev !== null) needs.events.set(e.event, lo === null ? null : Math.min(prev, lo));
+      needs.events.set(e.event, prev === undefined ? lo : prev === null || lo === null ? null : Math.min(prev, lo));
+      if (e.where.length > 0 || e.measure.kind === 'sum') eventProperties.add(e.event);
     }
   }
   return needs;
@@ -56,15 +63,26 @@ interface Mutable {
 }
 
 const NO_STRINGS: ReadonlySet<string> = new Set();
+const NO_PROPERTIES: Readonly<Record<string, unknown>> = Object.freeze({});
 
-/** Facts by profile id; a profile that does not exist (erased) is absent from the map. */
+/**
+ * Facts by profile id; a profile that does not exist (erased) is absent from the map. The queries are
+ * independent reads, issued together: on a pool they run side by side on several connections.
+ */
 export async function loadFacts(q: Queryable, args: { workspaceId: string; profileIds: readonly string[]; needs: Needs }): Promise<Map<string, Facts>> {
-  const { workspaceId, profileIds, needs } = args;
+  const { workspaceId, profileIds: ids, needs } = args;
   const out = new Map<string, Mutable>();
-  if (profileIds.length === 0) return out;
-  const ws = [workspaceId, profileIds];
-  const rows = await q.query<{ profile_id: string; attributes: Record<string, unknown> }>(Q['facts-profiles'], ws);
-  for (const r of rows) {
+  if (ids.length === 0) return out;
+  const rows = <R>(sql: string) => q.query<R & { profile_id: string }>(sql, [workspaceId, ids]);
+  const none = Promise.resolve([]);
+  const [profiles, tags, lists, consents, events] = await Promise.all([
+    rows<{ attributes: Record<string, unknown> }>(Q['facts-profiles']),
+    needs.tags ? rows<{ name: string }>(Q['facts-tags']) : none,
+    needs.lists ? rows<{ name: string }>(Q['facts-lists']) : none,
+    needs.consent ? rows<{ channel: string; status: 'subscribed' | 'unsubscribed' }>(Q['facts-consents']) : none,
+    loadEvents(q, workspaceId, ids, needs),
+  ]);
+  for (const r of profiles) {
     out.set(r.profile_id, {
       attributes: r.attributes,
       tags: needs.tags ? new Set() : (NO_STRINGS as Set<string>),
@@ -74,22 +92,14 @@ export async function loadFacts(q: Queryable, args: { workspaceId: string; profi
       events: [],
     });
   }
-  if (out.size === 0) return out;
-  const ids = [...out.keys()];
-  const each = async <R extends { profile_id: string }>(sql: string, params: unknown[], add: (f: Mutable, r: R) => void) => {
-    for (const r of await q.query<R>(sql, params)) {
-      const f = out.get(r.profile_id);
-      if (f) add(f, r);
-    }
-  };
-  if (needs.tags) await each<{ profile_id: string; name: string }>(Q['facts-tags'], [workspaceId, ids], (f, r) => f.tags.add(r.name));
-  if (needs.lists) await each<{ profile_id: string; name: string }>(Q['facts-lists'], [workspaceId, ids], (f, r) => f.lists.add(r.name));
-  if (needs.consent) {
-    await each<{ profile_id: string; channel: string; status: 'subscribed' | 'unsubscribed' }>(
-      Q['facts-consents'], [workspaceId, ids], (f, r) => (f.consent[r.channel] = r.status));
+  for (const r of tags as { profile_id: string; name: string }[]) out.get(r.profile_id)?.tags.add(r.name);
+  for (const r of lists as { profile_id: string; name: string }[]) out.get(r.profile_id)?.lists.add(r.name);
+  for (const r of consents as { profile_id: string; channel: string; status: 'subscribed' | 'unsubscribed' }[]) {
+    const f = out.get(r.profile_id);
+    if (f) f.consent[r.channel] = r.status;
   }
+  for (const r of events) out.get(r.profile_id)?.events.push({ name: r.name, ts: r.ts.getTime(), properties: r.properties ?? NO_PROPERTIES });
   if (needs.dnc) await loadDnc(q, workspaceId, out);
-  await loadEvents(q, workspaceId, ids, needs.events, (id, e) => out.get(id)?.events.push(e));
   return out;
 }
 
@@ -117,19 +127,22 @@ async function loadDnc(q: Queryable, workspaceId: string, facts: Map<string, Mut
   }
 }
 
-async function loadEvents(
-  q: Queryable, workspaceId: string, ids: readonly string[], names: ReadonlyMap<string, number | null>,
-  add: (profileId: string, e: EventFact) => void,
-): Promise<void> {
-  if (names.size === 0) return;
-  const bounds = [...names.values()].map((lo) => (lo === null ? '-infinity' : new Date(Math.floor(lo)).toISOString()));
-  const rows = await q.query<EventRow>(Q['facts-events'], [workspaceId, ids, [...names.keys()], bounds]);
-  for (const r of rows) add(r.profile_id, { name: r.name, ts: r.ts.getTime(), properties: r.properties });
+/** At most two queries: names whose conditions read properties, and names for which (name, ts) is enough. */
+async function loadEvents(q: Queryable, workspaceId: string, ids: readonly string[], needs: Needs): Promise<EventRow[]> {
+  const withProperties = (name: string) => needs.eventProperties?.has(name) ?? true;
+  const names = [...needs.events];
+  const groups = [names.filter(([n]) => withProperties(n)), names.filter(([n]) => !withProperties(n))];
+  const results = await Promise.all(groups.map((g, k) => {
+    if (g.length === 0) return [];
+    const bounds = g.map(([, lo]) => (lo === null ? '-infinity' : new Date(Math.floor(lo)).toISOString()));
+    return q.query<EventRow>(k === 0 ? Q['facts-events'] : Q['facts-event-times'], [workspaceId, ids, g.map(([name]) => name), bounds]);
+  }));
+  return results.flat();
 }
 
 interface EventRow {
   profile_id: string;
   name: string;
   ts: Date;
-  properties: Record<string, unknown>;
+  properties?: Record<string, unknown>;
 }

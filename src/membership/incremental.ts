@@ -11,7 +11,7 @@ import { loadFacts, needsOf } from './facts.ts';
 import { reconcile, type ProfileWork } from './reconcile.ts';
 import { deleteDue, mergeDue, storedMemberships, writeTransitions } from './store.ts';
 
-const Q = loadQueries('membership', ['claim-changes', 'claim-due']);
+const Q = loadQueries('membership', ['claim']);
 
 export interface QueueResult {
   changes: number;
@@ -20,17 +20,25 @@ export interface QueueResult {
 }
 
 interface ChangeRow {
+  /** null for a due profile. */
   id: number;
   profile_id: string;
   kind: string;
   names: string[];
 }
 
-export async function processQueues(tx: Queryable, args: { defs: Definitions; now: Date; changeLimit: number; dueLimit: number }): Promise<QueueResult> {
+/**
+ * `reader` runs the reads that follow the claims (facts, stored memberships): the transaction itself, or
+ * on PostgreSQL the pool, so they run side by side. Reading outside the transaction is safe: the claimed
+ * changes' data committed before their records could be claimed, and membership rows are only written
+ * under the workspace lock this transaction holds.
+ */
+export async function processQueues(tx: Queryable, args: { reader: Queryable; defs: Definitions; now: Date; changeLimit: number; dueLimit: number }): Promise<QueueResult> {
   const { defs, now } = args;
   const ws = defs.workspaceId;
-  const changes = (await tx.query<ChangeRow>(Q['claim-changes'], [ws, args.changeLimit])).sort((a, b) => a.id - b.id);
-  const due = await tx.query<{ profile_id: string }>(Q['claim-due'], [ws, now, args.dueLimit]);
+  const claimed = await tx.query<ChangeRow>(Q['claim'], [ws, args.changeLimit, now, args.dueLimit]);
+  const changes = claimed.filter((c) => c.kind !== 'due').sort((a, b) => a.id - b.id);
+  const due = claimed.filter((c) => c.kind === 'due');
   if (changes.length === 0 && due.length === 0) return { changes: 0, due: 0, transitions: 0 };
 
   // Per profile, the segments to evaluate and the cause each one's transition carries: the first change
@@ -60,11 +68,11 @@ export async function processQueues(tx: Queryable, args: { defs: Definitions; no
   const segments = new Set<SegmentDef>();
   for (const p of plan.values()) for (const s of p.keys()) segments.add(s);
   const ctx = { now, timezone: defs.timezone };
-  const facts = await loadFacts(tx, { workspaceId: ws, profileIds: ids, needs: needsOf(segments, ctx) });
-  // Stored memberships of the evaluated segments; a profile that is gone leaves all of its segments.
-  const stored = await storedMemberships(tx, { workspaceId: ws, profileIds: ids.filter((id) => facts.has(id)), segmentIds: [...segments].map((s) => s.id) });
-  const gone = ids.filter((id) => !facts.has(id));
-  for (const [id, set] of await storedMemberships(tx, { workspaceId: ws, profileIds: gone })) stored.set(id, set);
+  const [facts, stored] = await Promise.all([
+    loadFacts(args.reader, { workspaceId: ws, profileIds: ids, needs: needsOf(segments, ctx) }),
+    // Every stored membership, also of segments not evaluated: a profile that is gone leaves them all.
+    storedMemberships(args.reader, ws, ids),
+  ]);
   const work: ProfileWork[] = ids.map((id) => ({ profileId: id, facts: facts.get(id), segments: plan.get(id)!, stored: stored.get(id) ?? EMPTY }));
   const outcome = reconcile(work, ctx);
 

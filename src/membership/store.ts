@@ -7,19 +7,13 @@ import type { Queryable } from '../db/db.ts';
 import { loadQueries } from '../db/queries.ts';
 import type { Transition } from './reconcile.ts';
 
-const Q = loadQueries('membership', ['stored-memberships', 'all-stored-memberships', 'apply-transitions', 'merge-due', 'delete-due']);
+const Q = loadQueries('membership', ['stored-memberships', 'apply-transitions', 'merge-due', 'delete-due']);
 
-/**
- * Segment ids each profile is stored as a member of (profiles without any are absent): of the given
- * segments, or of every segment when none are given.
- */
-export async function storedMemberships(q: Queryable, args: { workspaceId: string; profileIds: readonly string[]; segmentIds?: readonly string[] }): Promise<Map<string, Set<string>>> {
+/** Segment ids each profile is stored as a member of (profiles without any are absent). */
+export async function storedMemberships(q: Queryable, workspaceId: string, profileIds: readonly string[]): Promise<Map<string, Set<string>>> {
   const out = new Map<string, Set<string>>();
-  if (args.profileIds.length === 0 || args.segmentIds?.length === 0) return out;
-  const rows = args.segmentIds
-    ? await q.query<{ profile_id: string; segment_id: string }>(Q['stored-memberships'], [args.workspaceId, args.profileIds, args.segmentIds])
-    : await q.query<{ profile_id: string; segment_id: string }>(Q['all-stored-memberships'], [args.workspaceId, args.profileIds]);
-  for (const r of rows) {
+  if (profileIds.length === 0) return out;
+  for (const r of await q.query<{ profile_id: string; segment_id: string }>(Q['stored-memberships'], [workspaceId, profileIds])) {
     const set = out.get(r.profile_id);
     if (set) set.add(r.segment_id);
     else out.set(r.profile_id, new Set([r.segment_id]));

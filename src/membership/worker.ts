@@ -50,6 +50,7 @@ export class MembershipWorker {
   private readonly opts: MembershipOptions;
   private steps = 0;
   private unanalyzed = 0;
+  private readonly built = new WeakSet<Definitions>();
   private loop: Loop | undefined;
   private readonly reported = new Set<string>();
   private onError: ((err: unknown) => void) | undefined;
@@ -126,8 +127,13 @@ export class MembershipWorker {
   private async stepWorkspace(workspaceId: string, fixedNow: Date | undefined): Promise<StepResult> {
     const out: StepResult = { more: false, changes: 0, due: 0, transitions: 0, busy: 0 };
     const building = await this.locked(workspaceId, fixedNow, async (tx, defs, now) => {
-      const b = await startBuilds(tx, defs, now);
-      const r = await processQueues(tx, { defs, now, changeLimit: this.opts.changeBatch, dueLimit: this.opts.dueBatch });
+      // Builds start only when definitions change, so once every segment is built at these definitions
+      // (the same object while the fingerprint holds) there is nothing to look at.
+      const b = this.built.has(defs) ? false : await startBuilds(tx, defs, now);
+      if (!b) this.built.add(defs);
+      // PGlite has one connection, held by this transaction: read through it there.
+      const reader = this.deps.db.dialect === 'postgres' ? this.deps.db : tx;
+      const r = await processQueues(tx, { reader, defs, now, changeLimit: this.opts.changeBatch, dueLimit: this.opts.dueBatch });
       Object.assign(out, r);
       out.more = r.changes === this.opts.changeBatch || r.due === this.opts.dueBatch;
       return b;

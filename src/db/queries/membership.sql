@@ -119,24 +119,29 @@ ORDER BY p.profile_id LIMIT $5;
 
 -- ---------- queues ----------
 
--- name: claim-changes
--- Up to $2 change records of a workspace, oldest first, removed in the caller's transaction (a crash
--- before commit puts them back).
-DELETE FROM profile_changes WHERE id IN (
-  SELECT id FROM profile_changes WHERE workspace_id = $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
-RETURNING id, profile_id, kind, names;
-
--- name: claim-due
--- Up to $3 profiles of a workspace due at $2 or earlier, earliest first, removed in the caller's transaction.
-DELETE FROM membership_due WHERE workspace_id = $1 AND profile_id IN (
-  SELECT profile_id FROM membership_due WHERE workspace_id = $1 AND due_at <= $2 ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-RETURNING profile_id;
+-- name: claim
+-- Claims, in the caller's transaction (a crash before commit puts them back), up to $2 change records
+-- of a workspace, oldest first, and up to $4 of its profiles due at $3 or earlier, earliest first; in one
+-- statement. Due rows come back with kind 'due'. `= ANY(ARRAY(...))` keeps each delete a key lookup.
+WITH changes AS (
+  DELETE FROM profile_changes WHERE id = ANY(ARRAY(
+    SELECT id FROM profile_changes WHERE workspace_id = $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED))
+  RETURNING id, profile_id, kind, names
+), due AS (
+  DELETE FROM membership_due WHERE workspace_id = $1 AND profile_id = ANY(ARRAY(
+    SELECT profile_id FROM membership_due WHERE workspace_id = $1 AND due_at <= $3 ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED))
+  RETURNING profile_id
+)
+SELECT id, profile_id, kind, names FROM changes
+UNION ALL
+SELECT NULL, profile_id, 'due', NULL FROM due;
 
 -- name: merge-due
--- Profiles' next due instants ($2 ids, $3 instants): the earlier of the stored one and the new one.
+-- Profiles' next due instants ($2 ids, $3 instants): the earlier of the stored one and the new one
+-- (a row already due earlier is not rewritten).
 INSERT INTO membership_due AS d (workspace_id, profile_id, due_at)
 SELECT $1, p, t FROM unnest($2::uuid[], $3::timestamptz[]) AS u(p, t)
-ON CONFLICT (workspace_id, profile_id) DO UPDATE SET due_at = least(d.due_at, excluded.due_at);
+ON CONFLICT (workspace_id, profile_id) DO UPDATE SET due_at = excluded.due_at WHERE excluded.due_at < d.due_at;
 
 -- name: delete-due
 -- Forgets profiles' due instants (erased profiles).
@@ -174,15 +179,18 @@ FROM unnest($3::text[], $4::timestamptz[]) AS b(name, lo)
 JOIN events e ON e.name = b.name AND e.ts >= b.lo
 WHERE e.workspace_id = $1 AND e.profile_id = ANY($2::uuid[]);
 
+-- name: facts-event-times
+-- Like facts-events without the properties: an index-only scan of events_profile_name_ts.
+SELECT e.profile_id, e.name, e.ts
+FROM unnest($3::text[], $4::timestamptz[]) AS b(name, lo)
+JOIN events e ON e.name = b.name AND e.ts >= b.lo
+WHERE e.workspace_id = $1 AND e.profile_id = ANY($2::uuid[]);
+
 -- ---------- membership and transitions ----------
 
 -- name: stored-memberships
--- The profiles' stored memberships in the segments $3.
-SELECT profile_id, segment_id FROM segment_members
-WHERE workspace_id = $1 AND profile_id = ANY($2::uuid[]) AND segment_id = ANY($3::uuid[]);
-
--- name: all-stored-memberships
--- Every segment the profiles are stored as members of.
+-- Every segment the profiles are stored as members of (a primary-key range per profile; filtering by
+-- segment here tempts the planner into the segment index, which is slower).
 SELECT profile_id, segment_id FROM segment_members WHERE workspace_id = $1 AND profile_id = ANY($2::uuid[]);
 
 -- name: apply-transitions
