@@ -1,77 +1,24 @@
 /**
- * The web console in a real browser: Debian's Chromium driven by playwright-core, against a real server
- * (PGlite) that serves the built console. Walks the flows a marketer uses: sign in, People, a profile,
- * the segment builder with its live count, save, a refused delete, "why?", a viewer's limits, sign out.
- * Without /usr/bin/chromium the suite is skipped with a message, except under CI=true where it fails.
- * AUDIENCE_SCREENSHOTS=1 saves a screenshot of each main page under docs/screenshots/.
+ * The web console in a real browser (see console-browser.ts), against a real server (PGlite) that serves
+ * the built console. Walks the flows a marketer uses: sign in, People, a profile, the segment builder with
+ * its live count, save, a refused delete, "why?", a viewer's limits, sign out.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { openConsole, PASSWORD, skipBrowser, type ConsoleSession } from './console-browser.ts';
 import { startServer, type TestServer } from './http.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SHOTS = process.env.AUDIENCE_SCREENSHOTS ? join(ROOT, 'docs/screenshots') : undefined;
-const PASSWORD = 'console password';
-
-if (!existsSync(CHROMIUM) && process.env.CI === 'true') {
-  throw new Error(`${CHROMIUM} is missing; CI installs it (apt-get install -y chromium in .ci/run)`);
-}
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install -y chromium); skipped (it fails under CI=true)`;
-
-/** Builds web/dist when it is missing or older than a source file, so the test never runs a stale console. */
-function ensureConsoleBuilt(): void {
-  const built = join(ROOT, 'web/dist/index.html');
-  const newest = (dir: string): number => readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
-    const p = join(dir, e.name);
-    return Math.max(m, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }, 0);
-  const sources = Math.max(newest(join(ROOT, 'web/src')), statSync(join(ROOT, 'web/index.html')).mtimeMs, statSync(join(ROOT, 'web/vite.config.ts')).mtimeMs);
-  if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', 'web', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-}
-
-describe('web console in Chromium', { skip }, () => {
+describe('web console in Chromium', { skip: skipBrowser }, () => {
   let s: TestServer;
-  let browser: Browser;
-  let context: BrowserContext;
+  let c: ConsoleSession;
   let page: Page;
-  const problems: string[] = [];
   const ids: Record<string, string> = {};
-
-  const watch = (p: Page) => {
-    p.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    p.on('console', (m) => {
-      // Chromium itself logs every refused request; the flows below cause three on purpose (a wrong
-      // password, a refused delete, a rule error) and check that the page shows them.
-      if (m.type() === 'error' && !/status of (401|409|422)/.test(m.text())) problems.push(`console error: ${m.text()}`);
-    });
-  };
-  const shot = async (name: string, fullPage = true) => {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    // Passing confirmations ("Tagged …") would cover the page.
-    const toasts = (visibility: string) => page.evaluate((v) => document.querySelector<HTMLElement>('.toasts')?.style.setProperty('visibility', v), visibility);
-    await toasts('hidden');
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
-    await toasts('visible');
-  };
-  const signIn = async (p: Page, email: string) => {
-    await p.goto(`${s.url}/people`);
-    await p.getByLabel('Email').fill(email);
-    await p.getByLabel('Password').fill(PASSWORD);
-    await p.getByRole('button', { name: 'Sign in' }).click();
-    await p.getByRole('heading', { name: 'People' }).waitFor();
-  };
+  const shot = (name: string, fullPage = true) => c.shot(name, fullPage);
+  const signIn = (p: Page, email: string) => c.signIn(p, email);
   const previewCount = (expected: number) => page.getByTestId('preview-count').filter({ hasText: new RegExp(`^${expected}\\b`) }).waitFor();
 
   before(async () => {
-    ensureConsoleBuilt();
     s = await startServer('pglite');
     await s.services.users.create({ workspaceId: s.workspaceId, email: 'admin@example.com', password: PASSWORD, role: 'admin' });
     await s.services.users.create({ workspaceId: s.workspaceId, email: 'viewer@example.com', password: PASSWORD, role: 'viewer' });
@@ -94,17 +41,12 @@ describe('web console in Chromium', { skip }, () => {
     await s.call('POST', `/v1/tags/${vip.body.id}/profiles`, { profile_ids: [ids.u4] });
     await s.call('POST', '/v1/dnc', { contact: 'bob@example.com', channel: 'email' });
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
-    watch(page);
+    // A wrong password, a refused delete and a rule error are caused on purpose (the page shows each).
+    c = await openConsole(s, { expectedStatuses: [401, 409, 422] });
+    page = c.page;
   });
   after(async () => {
-    await browser?.close();
+    await c?.close();
     await s?.close();
   });
 
@@ -265,17 +207,14 @@ describe('web console in Chromium', { skip }, () => {
   });
 
   test('a viewer sees segments but can not save one', async () => {
-    const viewer = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    viewer.setDefaultTimeout(15_000);
-    const p = await viewer.newPage();
-    watch(p);
+    const p = await c.newPage();
     await signIn(p, 'viewer@example.com');
     await p.goto(`${s.url}/segments/${ids.segment}`);
     await p.getByText('your role (viewer) can not save them').waitFor();
     assert.equal(await p.getByRole('button', { name: /Save/ }).count(), 0);
     assert.equal(await p.getByRole('button', { name: 'Delete…' }).count(), 0);
     assert.ok(await p.getByLabel('Value 1').evaluate((el) => (el as HTMLInputElement).readOnly));
-    await viewer.close();
+    await p.context().close();
   });
 
   test('sign out returns to the sign-in page and the session is gone', async () => {
@@ -283,6 +222,6 @@ describe('web console in Chromium', { skip }, () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await page.goto(`${s.url}/people`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    assert.deepEqual(problems, [], 'no console or page errors');
+    assert.deepEqual(c.problems, [], 'no console or page errors');
   });
 });
