@@ -4,36 +4,22 @@
  */
 import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import pg from 'pg';
 import type { Db } from '../src/db/db.ts';
 import { openDb } from '../src/db/open.ts';
 import { createServices } from '../src/services.ts';
 import { systemClock } from '../src/shared/clock.ts';
+import { ADMIN_URL, dropDatabase, recreateDatabase } from './pg-admin.ts';
 
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BENCH_DB = 'audience_import_bench';
 const [store, file, dir] = process.argv.slice(2) as ['pglite' | 'postgres', string, string];
-
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 async function open(): Promise<{ db: Db; label: string; cleanup: () => Promise<void> }> {
   if (store === 'pglite') {
     const dataDir = join(dir, 'pglite');
     return { db: await openDb({ kind: 'pglite', dataDir }), label: 'PGlite (temp dir)', cleanup: async () => undefined };
   }
-  await admin(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
-  await admin(`CREATE DATABASE ${BENCH_DB}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${BENCH_DB}`;
-  return { db: await openDb({ kind: 'postgres', url: url.toString() }), label: `PostgreSQL (${url.host})`, cleanup: () => admin(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`) };
+  const url = await recreateDatabase(BENCH_DB);
+  return { db: await openDb({ kind: 'postgres', url }), label: `PostgreSQL (${new URL(url).host})`, cleanup: () => dropDatabase(BENCH_DB) };
 }
 
 const mb = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;

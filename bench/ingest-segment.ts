@@ -9,18 +9,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import pg from 'pg';
 import type { Db } from '../src/db/db.ts';
 import { openDb } from '../src/db/open.ts';
 import { buildApp } from '../src/http/app.ts';
 import { createServices } from '../src/services.ts';
 import { systemClock } from '../src/shared/clock.ts';
+import { ADMIN_URL, dropDatabase, recreateDatabase } from './pg-admin.ts';
 
 const BATCHES = 50;
 const BATCH_SIZE = 1000;
 const USERS = 10_000;
 const CLIENTS = 4;
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BENCH_DB = 'audience_bench_segment';
 const NAMES = ['Product Viewed', 'Product Added', 'Checkout Started', 'Order Completed', 'Application Opened'];
 
@@ -94,29 +93,18 @@ export async function runSegmentIngestBench(only?: string): Promise<void> {
     }
   }
   if (only === 'pglite') return;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: ADMIN_URL });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${BENCH_DB}`;
+  let url: string;
   try {
-    await admin(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
-    await admin(`CREATE DATABASE ${BENCH_DB}`);
+    url = await recreateDatabase(BENCH_DB);
   } catch (err) {
     console.log(`PostgreSQL: skipped, ${ADMIN_URL} does not answer (${(err as Error).message})`);
     return;
   }
-  const db = await openDb({ kind: 'postgres', url: url.toString() });
+  const db = await openDb({ kind: 'postgres', url });
   try {
-    await run(`PostgreSQL (${url.host}/${BENCH_DB})`, 20_000, db);
+    await run(`PostgreSQL (${new URL(url).host}/${BENCH_DB})`, 20_000, db);
   } finally {
     await db.close();
-    await admin(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
+    await dropDatabase(BENCH_DB);
   }
 }

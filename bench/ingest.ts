@@ -7,20 +7,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import pg from 'pg';
 import type { Db } from '../src/db/db.ts';
 import { openDb } from '../src/db/open.ts';
 import { buildApp } from '../src/http/app.ts';
 import { createServices } from '../src/services.ts';
 import { systemClock } from '../src/shared/clock.ts';
 import type { LoadJob, LoadResult } from './load.ts';
+import { ADMIN_URL, dropDatabase, recreateDatabase } from './pg-admin.ts';
 
 const BATCHES = 50;
 const BATCH_SIZE = 1000;
 const USERS = 10_000;
 const CLIENTS = 4;
 const TRACKS = 2000;
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BENCH_DB = 'audience_bench';
 
 interface Store {
@@ -42,26 +41,11 @@ function pgliteStore(): Store {
 }
 
 function postgresStore(): Store {
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: ADMIN_URL });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${BENCH_DB}`;
   return {
-    label: `PostgreSQL (${url.host}/${BENCH_DB})`,
+    label: `PostgreSQL (${new URL(ADMIN_URL).host}/${BENCH_DB})`,
     target: 20_000,
-    open: async () => {
-      await admin(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
-      await admin(`CREATE DATABASE ${BENCH_DB}`);
-      return openDb({ kind: 'postgres', url: url.toString() });
-    },
-    cleanup: () => admin(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`),
+    open: async () => openDb({ kind: 'postgres', url: await recreateDatabase(BENCH_DB) }),
+    cleanup: () => dropDatabase(BENCH_DB),
   };
 }
 

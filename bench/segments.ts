@@ -7,16 +7,15 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { Db } from '../src/db/db.ts';
 import { openDb } from '../src/db/open.ts';
 import { evaluate, membersQuery, parseRule, type Facts, type RuleNode } from '../src/rules/index.ts';
 import { loadFacts } from '../src/membership/facts.ts';
 import { createServices } from '../src/services.ts';
 import { ManualClock } from '../src/shared/clock.ts';
+import { databaseExists, databaseUrl, recreateDatabase } from './pg-admin.ts';
 import { datasetMarker, generateDataset, specKey, WORKSPACE_ID, type DatasetSpec } from './segments-data.ts';
 
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PG_DB = 'audience_bench_segments';
 const PGLITE_DIR = process.env.BENCH_PGLITE_DIR ?? join(tmpdir(), 'audience-bench-segments-pglite');
 const NOW = '2026-03-15T12:00:00Z';
@@ -70,32 +69,20 @@ async function ready(db: Db, spec: DatasetSpec, label: string): Promise<Db> {
   return db;
 }
 
-function postgresStore(): Store {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${PG_DB}`;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: ADMIN_URL });
-    await c.connect();
-    try {
-      return (await c.query(sql)).rows;
-    } finally {
-      await c.end();
-    }
-  };
-  const label = `PostgreSQL (${url.host}/${PG_DB})`;
+/** The PostgreSQL dataset (database audience_bench_segments), generated on first use; the console bench shares it. */
+export function postgresStore(): Store {
+  const url = databaseUrl(PG_DB);
+  const label = `PostgreSQL (${new URL(url).host}/${PG_DB})`;
   return {
     label,
     spec: PG_SPEC,
     open: async () => {
-      const exists = (await admin(`SELECT 1 FROM pg_database WHERE datname = '${PG_DB}'`)).length > 0;
-      if (exists) {
-        const db = await openDb({ kind: 'postgres', url: url.toString() });
+      if (await databaseExists(PG_DB)) {
+        const db = await openDb({ kind: 'postgres', url });
         if ((await datasetMarker(db)) === specKey(PG_SPEC)) return ready(db, PG_SPEC, label);
         await db.close();
       }
-      await admin(`DROP DATABASE IF EXISTS ${PG_DB} WITH (FORCE)`);
-      await admin(`CREATE DATABASE ${PG_DB}`);
-      return ready(await openDb({ kind: 'postgres', url: url.toString() }), PG_SPEC, label);
+      return ready(await openDb({ kind: 'postgres', url: await recreateDatabase(PG_DB) }), PG_SPEC, label);
     },
   };
 }

@@ -25,8 +25,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     loggerInstance: (opts.logger || undefined) as FastifyBaseLogger | undefined,
     logger: opts.logger === false ? false : undefined,
     bodyLimit: opts.bodyLimit ?? 4 * 1024 * 1024,
-    // Keys never reach the logs: Fastify logs method and url only; the Authorization header is not logged.
-    disableRequestLogging: false,
+    // Request logging stays on: Fastify logs method and url only, so keys (Authorization header) never reach the logs.
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
