@@ -102,6 +102,19 @@ forEachStore('console sign-in, sessions, roles and users over HTTP', (kind) => {
     assert.equal(keyMe.body.csrf_token, null);
   });
 
+  test("a consent change made in the console is logged as the signed-in user's, a key's as the key's", async () => {
+    const editor = await signIn('editor@example.com');
+    const me = (await editor.call('GET', '/v1/session')).body.user;
+    const profile = (await s.call('POST', '/v1/profiles', { email: 'consenting@example.com' })).body.id;
+    assert.equal((await editor.call('PUT', `/v1/profiles/${profile}/consent/email`, { status: 'subscribed', source: 'console' })).status, 200);
+    assert.equal((await editor.call('PUT', `/v1/profiles/${profile}/consent`, { consents: [{ channel: 'sms', status: 'subscribed' }] })).status, 200);
+    assert.equal((await s.call('PUT', `/v1/profiles/${profile}/consent/email`, { status: 'unsubscribed' })).status, 200);
+    const log = (await s.call('GET', `/v1/profiles/${profile}/privacy-log`)).body.data as { channel: string; new_value: string; actor: { kind: string; id?: string } }[];
+    assert.deepEqual(log.map((l) => [l.channel, l.new_value, l.actor.kind]), [['email', 'unsubscribed', 'api_key'], ['sms', 'subscribed', 'user'], ['email', 'subscribed', 'user']]);
+    assert.ok(log.slice(1).every((l) => l.actor.id === me.id));
+    assert.notEqual(log[0]!.actor.id, me.id);
+  });
+
   test('roles: a viewer reads, an editor also writes, only an admin manages users, keys and settings', async () => {
     const viewer = await signIn('viewer@example.com');
     const editor = await signIn('editor@example.com');

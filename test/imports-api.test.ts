@@ -73,6 +73,16 @@ forEachStore('profile imports over HTTP', (kind) => {
     assert.match(reason(9), /"maybe" is not yes or no/);
     assert.match(reason(10), /16 values but the file has 14 columns/);
     assert.equal(rows.find((r) => r[0] === '9')![3], 'C007', 'the row as it was');
+    // The same rows as JSON, a page at a time (what the console shows).
+    const page1 = (await s.call('GET', `/v1/imports/${up.body.id}/rejections?limit=3`)).body;
+    assert.deepEqual(page1.data.map((r: any) => [r.row, r.column]), [[5, 'E-mail'], [6, 'Signup Date'], [8, null]]);
+    assert.match(page1.data[0].reason, /"dan@example" is not a valid email/);
+    assert.equal(page1.data[0].cells[0], 'C004');
+    assert.equal(page1.next_after, 8);
+    const page2 = (await s.call('GET', `/v1/imports/${up.body.id}/rejections?limit=3&after=${page1.next_after}`)).body;
+    assert.deepEqual([page2.data.map((r: any) => r.row), page2.next_after], [[9, 10], null]);
+    const badLimit = await s.call('GET', `/v1/imports/${up.body.id}/rejections?limit=0`);
+    assert.deepEqual([badLimit.status, badLimit.body.error.path], [400, 'query.limit']);
 
     const ann = await profileByExternalId('C001');
     assert.equal(ann.attributes.email, 'ann.smith@example.com');

@@ -4,6 +4,9 @@
  * Without a server a PostgreSQL suite is skipped with a message, except under CI=true where it fails.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe } from 'node:test';
 import pg from 'pg';
 import type { Db } from '../src/db/db.ts';
@@ -38,11 +41,25 @@ function postgresAvailable(): Promise<boolean> {
   return pgAvailable;
 }
 
-/** A fresh, migrated database of the given kind and a function that removes it. */
-export async function freshDb(kind: StoreKind): Promise<{ db: Db; url?: string; drop: () => Promise<void> }> {
+/** Where a store's data lives: enough to open it again once closed (a server restart, test/http.ts). */
+export type StoreLocation = { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
+
+/**
+ * A fresh, migrated database of the given kind and a function that removes it. A PGlite is in memory
+ * unless `onDisk` (then it has a location, like every PostgreSQL one).
+ */
+export async function freshDb(kind: StoreKind, opts: { onDisk?: boolean } = {}): Promise<{ db: Db; url?: string; location?: StoreLocation; drop: () => Promise<void> }> {
   if (kind === 'pglite') {
-    const db = await openDb({ kind: 'pglite' });
-    return { db, drop: () => db.close() };
+    if (!opts.onDisk) {
+      const db = await openDb({ kind: 'pglite' });
+      return { db, drop: () => db.close() };
+    }
+    const location: StoreLocation = { kind: 'pglite', dataDir: mkdtempSync(join(tmpdir(), 'audience-pglite-')) };
+    const db = await reopenDb(location);
+    return { db, location, drop: async () => {
+      await db.close();
+      await removeStore(location);
+    } };
   }
   const name = `audience_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
@@ -51,18 +68,34 @@ export async function freshDb(kind: StoreKind): Promise<{ db: Db; url?: string; 
   await admin.end();
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  const db = await openDb({ kind: 'postgres', url: url.toString(), poolSize: 5 });
+  const location: StoreLocation = { kind: 'postgres', url: url.toString() };
+  const db = await reopenDb(location);
   return {
     db,
-    url: url.toString(),
+    url: location.url,
+    location,
     drop: async () => {
       await db.close();
-      const a = new pg.Client({ connectionString: ADMIN_URL });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
+      await removeStore(location);
     },
   };
+}
+
+/** Opens (and migrates) a store created by freshDb and closed since. */
+export function reopenDb(location: StoreLocation): Promise<Db> {
+  return openDb(location.kind === 'pglite' ? location : { ...location, poolSize: 5 });
+}
+
+/** Removes a store's data; close it first. */
+export async function removeStore(location: StoreLocation): Promise<void> {
+  if (location.kind === 'pglite') {
+    rmSync(location.dataDir, { recursive: true, force: true });
+    return;
+  }
+  const a = new pg.Client({ connectionString: ADMIN_URL });
+  await a.connect();
+  await a.query(`DROP DATABASE IF EXISTS ${new URL(location.url).pathname.slice(1)} WITH (FORCE)`);
+  await a.end();
 }
 
 /**

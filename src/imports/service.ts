@@ -138,11 +138,21 @@ export class ImportService {
     await this.get(workspaceId, id);
     let after = 0;
     for (;;) {
-      const page = await this.deps.db.query<RejectedRow>(Q['page-rejections'], [id, after, 1000]);
+      const page = await this.rejectedPage(id, { after, limit: 1000 });
       yield* page;
       if (page.length < 1000) return;
       after = page.at(-1)!.file_row;
     }
+  }
+
+  /** One page of rejected rows after a file row number (the console shows them with their reasons). */
+  async rejectedRowsPage(workspaceId: string, id: string, page: { after: number; limit: number }): Promise<RejectedRow[]> {
+    await this.get(workspaceId, id);
+    return this.rejectedPage(id, page);
+  }
+
+  private rejectedPage(id: string, page: { after: number; limit: number }): Promise<RejectedRow[]> {
+    return this.deps.db.query<RejectedRow>(Q['page-rejections'], [id, page.after, page.limit]);
   }
 
   private async analyzeRow(scope: Scope, row: ImportRow): Promise<ImportRow> {

@@ -1,5 +1,8 @@
 import { Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
 import { DncPage } from './pages/dnc.tsx';
+import { ImportsPage } from './pages/imports/history.tsx';
+import { ImportPage } from './pages/imports/import.tsx';
+import { NewImportPage } from './pages/imports/new.tsx';
 import { ListPage, ListsPage } from './pages/lists.tsx';
 import { PeoplePage } from './pages/people.tsx';
 import { ProfilePage } from './pages/profile.tsx';
@@ -40,8 +43,11 @@ export function App() {
           <Route path="/tags" element={<TagsPage />} />
           <Route path="/lists" element={<ListsPage />} />
           <Route path="/lists/:id" element={<ListPage />} />
+          <Route path="/imports" element={<ImportsPage />} />
+          <Route path="/imports/new" element={<NewImportPage />} />
+          <Route path="/imports/:id" element={<ImportPage />} />
           <Route path="/dnc" element={<DncPage />} />
-          <Route path="/settings" element={<SettingsPage />} />
+          <Route path="/settings/*" element={<SettingsPage />} />
           <Route path="*" element={<div className="page"><ErrorBox error={new Error('This page does not exist.')} /></div>} />
         </Routes>
       </Shell>
@@ -54,6 +60,7 @@ const NAV = [
   ['/segments', 'Segments'],
   ['/tags', 'Tags'],
   ['/lists', 'Lists'],
+  ['/imports', 'Imports'],
   ['/dnc', 'Do-Not-Contact'],
   ['/settings', 'Settings'],
 ] as const;

@@ -85,6 +85,7 @@ export interface Channel {
   label: string | null;
   builtin: boolean;
   subscribers: number;
+  created_at: string | null;
 }
 export interface Consent {
   channel: string;
@@ -195,4 +196,120 @@ export interface BulkCounts {
   changed: number;
   unchanged: number;
   invalid: number;
+}
+
+/** A background job (a bulk change over 10,000 profiles), GET /v1/jobs/{id}. */
+export interface Job {
+  id: string;
+  kind: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  progress: { processed: number; total: number };
+  counts: BulkCounts;
+  error: string | null;
+}
+
+/** A segment a profile is in, GET /v1/profiles/{id}/segments. */
+export interface ProfileSegment {
+  id: string;
+  name: string;
+  predefined: boolean;
+  status: 'ready' | 'building';
+  entered_at: string | null;
+}
+
+/** Profile imports (docs/imports.md). */
+export type ImportStatus = 'analyzing' | 'ready' | 'running' | 'done' | 'failed' | 'cancelled';
+export type ImportTarget =
+  | { kind: 'identifier'; identifier: 'email' | 'phone' | 'external_id' }
+  | { kind: 'attribute'; name: string; type?: AttributeType; date_order?: 'dmy' | 'mdy' }
+  | { kind: 'tag'; name?: string }
+  | { kind: 'tags' }
+  | { kind: 'consent'; channel: string }
+  | { kind: 'skip' };
+export type FitKind = 'number' | 'boolean' | 'date' | 'datetime' | 'email' | 'phone' | 'tag' | 'consent';
+export interface ImportColumn {
+  index: number;
+  name: string;
+  facts: {
+    non_empty: number;
+    fits: Record<FitKind, number>;
+    date_order: 'dmy' | 'mdy';
+    date_order_proved: boolean;
+    inferred_type: AttributeType;
+    phone_like: number;
+    examples: string[];
+  };
+  suggestion: { target: ImportTarget; invalid: number; note?: string };
+}
+export interface ImportAnalysis {
+  file: { name: string; format: string; entry?: string; ignored_entries: string[] };
+  encoding: string | null;
+  delimiter: string | null;
+  sheet: string | null;
+  skip_rows: number;
+  header_row: number | null;
+  data_after: number;
+  rows: number;
+  blank_rows: number;
+  broken_rows: number;
+  columns: ImportColumn[];
+  preview: { row: number; cells: string[] }[];
+  warnings: string[];
+}
+export interface Import {
+  id: string;
+  status: ImportStatus;
+  file: { name: string; size: number };
+  options: { delimiter?: string; encoding: string; sheet?: string; skip_rows: number; header: string };
+  analysis?: ImportAnalysis | null;
+  settings: {
+    mode: 'upsert' | 'create-only' | 'update-only';
+    empty_cells: 'leave' | 'clear';
+    mapping: Record<string, string>;
+    list: { id: string; name: string } | null;
+    tags: string[];
+    default_tag: string | null;
+  } | null;
+  progress: { rows_total: number | null; rows_read: number; percent: number | null; rows_per_second: number | null; eta_seconds: number | null };
+  counts: { read: number; created: number; updated: number; unchanged: number; rejected: number };
+  rejected_rows_url: string;
+  error: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+export interface ImportRejection {
+  row: number;
+  column: string | null;
+  reason: string;
+  cells: string[];
+}
+
+export type WebhookEvent = 'segment.entered' | 'segment.exited';
+export interface Webhook {
+  id: string;
+  url: string;
+  description: string | null;
+  events: WebhookEvent[];
+  /** null: every segment. */
+  segment_ids: string[] | null;
+  active: boolean;
+  created_at: string;
+  updated_at: string;
+  /** Only in the answer to the create, once. */
+  secret?: string;
+}
+export interface WebhookDelivery {
+  id: string;
+  event: WebhookEvent | 'ping';
+  transition_id: string | null;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempts: number;
+  next_attempt_at: string | null;
+  last_attempt_at: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+  payload: unknown;
 }

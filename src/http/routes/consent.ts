@@ -1,6 +1,7 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CONSENT_SOURCES, CONSENT_STATUSES } from '../../consent/service.ts';
+import { actorOf } from '../actor.ts';
 import type { RoutePlugin } from './index.ts';
 
 const Consent = z.object({
@@ -46,7 +47,7 @@ export const consentRoutes: RoutePlugin = async (app, { services }) => {
     },
   }, async (req) => {
     const changes = req.body.consents.map((c, i) => ({ ...c, at: `consents[${i}]` }));
-    const out = await consent.set({ workspaceId: req.auth.workspaceId, profileId: req.params.id, changes, actor: { kind: 'api_key', id: req.auth.keyId } });
+    const out = await consent.set({ workspaceId: req.auth.workspaceId, profileId: req.params.id, changes, actor: actorOf(req) });
     return { data: out.consents, changed: out.changed, unchanged: out.unchanged };
   });
 
@@ -64,7 +65,7 @@ export const consentRoutes: RoutePlugin = async (app, { services }) => {
   }, async (req) => {
     const out = await consent.set({
       workspaceId: req.auth.workspaceId, profileId: req.params.id, changes: [{ ...req.body, channel: req.params.channel }],
-      actor: { kind: 'api_key', id: req.auth.keyId },
+      actor: actorOf(req),
     });
     return { ...out.consents[0]!, changed: out.changed === 1 };
   });

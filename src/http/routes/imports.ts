@@ -107,6 +107,17 @@ const ImportView = z.object({
 
 const Id = z.object({ id: z.uuid() });
 
+const RejectionsQuery = z.object({
+  after: z.coerce.number().int().min(0).default(0).describe('Rows after this file row number (the last `row` of the previous page)'),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+const Rejection = z.object({
+  row: z.number().describe('The row number in the file (the header is row 1)'),
+  column: z.string().nullable().describe('The column whose cell was refused; null for a row refused as a whole'),
+  reason: z.string(),
+  cells: z.array(z.string()).describe('The row as it was in the file'),
+});
+
 function toView(row: ImportRow, now: Date, withAnalysis: boolean): z.infer<typeof ImportView> {
   const plan = row.plan;
   return {
@@ -192,6 +203,24 @@ export const importRoutes: RoutePlugin = async (app, { services }) => {
   }, async (req) => {
     await imports.delete(req.auth.workspaceId, req.params.id);
     return { id: req.params.id, deleted: true as const };
+  });
+
+  r.get('/v1/imports/:id/rejections', {
+    config: { scope: 'read' },
+    schema: {
+      tags: ['imports'], summary: 'The rejected rows as JSON, a page at a time in file order (the CSV download has them all)',
+      params: Id, querystring: RejectionsQuery,
+      response: { 200: z.object({ data: z.array(Rejection), next_after: z.number().nullable().describe('`after` for the next page; null on the last') }) },
+    },
+  }, async (req) => {
+    const { after, limit } = req.query;
+    // One row more than asked tells whether there is a next page.
+    const rows = await imports.rejectedRowsPage(req.auth.workspaceId, req.params.id, { after, limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    return {
+      data: page.map((r) => ({ row: r.file_row, column: r.column_name, reason: r.reason, cells: r.cells })),
+      next_after: rows.length > limit ? page.at(-1)!.file_row : null,
+    };
   });
 
   r.get('/v1/imports/:id/rejected', {

@@ -2,6 +2,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { filterNode } from '../../profiles/filters.ts';
 import { PROFILE_CSV_COLUMNS, type ProfileCsvRow } from '../../profiles/service.ts';
+import { ProfileSegments } from '../../segments/profile-segments.ts';
 import { Errors } from '../../shared/errors.ts';
 import { sendCsv } from '../csv.ts';
 import { rejectUnstorableInput } from '../text-guard.ts';
@@ -43,6 +44,13 @@ const identifierFields = {
   attributes: Attributes.optional().describe('Merged into the profile; null clears an attribute; unknown names become custom attributes'),
 };
 const ProfileId = z.object({ id: z.uuid() });
+const ProfileSegment = z.object({
+  id: z.string(),
+  name: z.string(),
+  predefined: z.boolean(),
+  status: z.enum(['ready', 'building']).describe('ready: from the stored membership; building: the segment is being (re)built, so it was evaluated now for this profile'),
+  entered_at: z.date().nullable().describe('When the profile entered; null when only the live evaluation knows'),
+});
 const page = {
   cursor: z.string().max(1000).optional().describe('next_cursor of the previous page'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -147,6 +155,16 @@ export const profileRoutes: RoutePlugin = async (app, { services }) => {
       response: { 200: z.object({ id: z.string(), deleted: z.record(z.string(), z.number()).describe('Rows removed, by kind') }) },
     },
   }, (req) => profiles.erase({ workspaceId: req.auth.workspaceId, id: req.params.id }));
+
+  const segments = new ProfileSegments(services);
+  r.get('/v1/profiles/:id/segments', {
+    config: { scope: 'read' },
+    schema: {
+      tags: ['profiles'], summary: 'The segments a profile is in, by name, with when it entered each',
+      description: 'Built segments answer from the stored membership; a segment still building is evaluated now for this profile.',
+      params: ProfileId, response: { 200: z.object({ data: z.array(ProfileSegment) }) },
+    },
+  }, async (req) => ({ data: await segments.of({ workspaceId: req.auth.workspaceId, timezone: req.auth.timezone, profileId: req.params.id }) }));
 
   r.get('/v1/profiles/:id/events', {
     config: { scope: 'read' },

@@ -5,9 +5,12 @@ import 'uplot/dist/uPlot.min.css';
 import { get, qs } from '../api.ts';
 import { fmtNumber } from '../format.ts';
 import type { HistoryPoint } from '../types.ts';
-import { ErrorBox, Loading } from '../ui/states.tsx';
+import { Empty, ErrorBox, Loading } from '../ui/states.tsx';
 
-/** The segment's size per day (or hour) from its transition log, drawn with uPlot (small and fast). */
+/** No bucket, or nobody in the segment at any point of the period and no one moving: nothing to draw. */
+const quiet = (points: HistoryPoint[]) => points.every((p) => p.size === 0 && p.entered === 0 && p.exited === 0);
+
+/** The segment's size per day (or hour) from GET /v1/segments/{id}/history (its transition log), drawn with uPlot (small and fast). */
 export default function SizeChart({ segmentId }: { segmentId: string }) {
   const [bucket, setBucket] = useState<'day' | 'hour'>('day');
   const history = useQuery({
@@ -23,8 +26,10 @@ export default function SizeChart({ segmentId }: { segmentId: string }) {
           </button>
         ))}
       </div>
-      {history.isPending ? <Loading /> : history.error ? <ErrorBox error={history.error} retry={() => history.refetch()} /> : history.data.length === 0 ? (
-        <p className="muted">No history yet.</p>
+      {history.isPending ? <Loading /> : history.error ? <ErrorBox error={history.error} retry={() => history.refetch()} /> : quiet(history.data) ? (
+        <Empty title="No members in this period.">
+          <p className="muted small">The chart fills in as the membership worker records people entering and leaving the segment.</p>
+        </Empty>
       ) : (
         <>
           <Plot points={history.data} />
@@ -52,7 +57,7 @@ function Plot({ points }: { points: HistoryPoint[] }) {
       cursor: { drag: { x: false, y: false } },
       scales: { y: { range: (_u, min, max) => [0, Math.max(1, max + (max - min) * 0.1)] } },
       axes: [{ stroke: '#6b7280' }, { stroke: '#6b7280', values: (_u, vals) => vals.map((v) => fmtNumber(v)) }],
-      series: [{}, { label: 'Members', stroke: '#4f46e5', width: 2, fill: 'rgba(79,70,229,0.08)' }],
+      series: [{}, { label: 'Members', stroke: '#4f46e5', width: 2, fill: 'rgba(79,70,229,0.08)', points: { show: true, size: 5 } }],
     }, data, box);
     const ro = new ResizeObserver(() => plot.setSize({ width: box.clientWidth, height: 220 }));
     ro.observe(box);

@@ -36,7 +36,7 @@ export function MembersTable({ base, exportName, dateField, dateLabel }: { base:
         <a className="button" href={`${base}/members?format=csv`} download={exportName}>Export all (CSV)</a>
       </div>
       {selected.length > 0 && (
-        <BulkActions profileIds={selected.map((r) => r.profile_id)} onDone={() => setSelection({})}
+        <BulkActions target={{ ids: selected.map((r) => r.profile_id) }} onDone={() => setSelection({})}
           onExport={() => downloadCsv(exportName, ['profile_id', 'external_id', 'email', 'phone', 'first_name', 'last_name', dateField], selected as unknown as Record<string, unknown>[])} />
       )}
       {members.isPending ? <Loading /> : members.error ? <ErrorBox error={members.error} retry={() => members.refetch()} /> : rows.length === 0 ? (

@@ -1,11 +1,12 @@
-import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, get, qs } from '../../api.ts';
 import { ExplainTree } from '../../builder/explain-tree.tsx';
 import { useAllSegments, useLists, useTags } from '../../queries.ts';
 import { useCan } from '../../session.tsx';
-import type { DncEntry, Explain, List, ProfileDetail, Tag } from '../../types.ts';
+import { fmtDateTime } from '../../format.ts';
+import type { DncEntry, Explain, List, ProfileDetail, ProfileSegment, Tag } from '../../types.ts';
 import { Modal } from '../../ui/modal.tsx';
 import { ErrorBox, Loading } from '../../ui/states.tsx';
 
@@ -116,55 +117,72 @@ export function DncCard({ profile }: { profile: ProfileDetail }) {
   );
 }
 
-const MAX_SEGMENTS_CHECKED = 100;
-
 /**
- * The segments the profile is in, each with "why?". The API explains one segment at a time, so this asks
- * for each segment (up to 100) and shows the answers as they come.
+ * The segments the profile is in (GET /v1/profiles/{id}/segments: the stored membership, or a live answer
+ * for a segment still building), with when it entered. "why?" / "why not?" asks explain for one segment,
+ * on demand; the segments it is not in come from the workspace's segment list.
  */
 export function SegmentsCard({ profileId }: { profileId: string }) {
-  const segments = useAllSegments();
-  const list = (segments.data ?? []).slice(0, MAX_SEGMENTS_CHECKED);
-  const answers = useQueries({
-    queries: list.map((s) => ({
-      queryKey: ['profile', profileId, 'explain', s.id, s.version],
-      queryFn: ({ signal }: { signal: AbortSignal }) => get<Explain>(`/v1/segments/${s.id}/explain/${profileId}`, signal),
-      staleTime: 30_000,
-    })),
+  const inside = useQuery({
+    queryKey: ['profile', profileId, 'segments'],
+    queryFn: ({ signal }) => get<{ data: ProfileSegment[] }>(`/v1/profiles/${profileId}/segments`, signal).then((r) => r.data),
   });
-  const [why, setWhy] = useState<string | null>(null);
+  const all = useAllSegments();
+  const [why, setWhy] = useState<{ id: string; name: string } | null>(null);
   const [showOut, setShowOut] = useState(false);
-  if (segments.isPending) return <section className="card"><h2>Segments</h2><Loading /></section>;
-  if (segments.error) return <section className="card"><h2>Segments</h2><ErrorBox error={segments.error} /></section>;
-  const rows = list.map((s, i) => ({ segment: s, answer: answers[i]! }));
-  const inside = rows.filter((r) => r.answer.data?.result);
-  const outside = rows.filter((r) => r.answer.data && !r.answer.data.result);
-  const pending = rows.filter((r) => r.answer.isPending).length;
-  const failed = rows.filter((r) => r.answer.error);
-  const open = rows.find((r) => r.segment.id === why);
-  const row = (r: (typeof rows)[number], label: string) => (
-    <li key={r.segment.id}>
-      <Link to={`/segments/${r.segment.id}`}>{r.segment.name}</Link>{' '}
-      <button type="button" className="link small" onClick={() => setWhy(r.segment.id)}>{label}</button>
-    </li>
+  const title = <h2 id="segments-title">Segments</h2>;
+  if (inside.isPending) return <section className="card" aria-labelledby="segments-title">{title}<Loading /></section>;
+  if (inside.error) return <section className="card" aria-labelledby="segments-title">{title}<ErrorBox error={inside.error} retry={() => inside.refetch()} /></section>;
+  const ids = new Set(inside.data.map((s) => s.id));
+  const outside = (all.data ?? []).filter((s) => !ids.has(s.id));
+  const whyButton = (s: { id: string; name: string }, label: string) => (
+    <button type="button" className="link small" aria-label={`${label} ${s.name}`} onClick={() => setWhy(s)}>{label}</button>
   );
   return (
     <section className="card" aria-labelledby="segments-title">
-      <h2 id="segments-title">Segments</h2>
-      {pending > 0 && <p className="muted small">Checking {pending} segment(s)…</p>}
-      {inside.length === 0 && pending === 0 ? <p className="muted small">In no segment.</p> : <ul className="plain segment-list">{inside.map((r) => row(r, 'why?'))}</ul>}
-      {failed.length > 0 && <ErrorBox error={failed[0]!.answer.error} />}
-      {outside.length > 0 && (
+      {title}
+      {inside.data.length === 0 ? <p className="muted small">In no segment.</p> : (
+        <ul className="plain segment-list">
+          {inside.data.map((s) => (
+            <li key={s.id}>
+              <Link to={`/segments/${s.id}`}>{s.name}</Link>{' '}
+              <span className="muted small">
+                {s.entered_at ? `since ${fmtDateTime(s.entered_at)}` : s.status === 'building' ? '(segment building; checked now)' : ''}
+              </span>{' '}
+              {whyButton(s, 'why?')}
+            </li>
+          ))}
+        </ul>
+      )}
+      {all.error ? <ErrorBox error={all.error} retry={() => all.refetch()} /> : outside.length > 0 && (
         <>
           <button type="button" className="link small" aria-expanded={showOut} onClick={() => setShowOut(!showOut)}>
             {showOut ? 'Hide' : 'Show'} the {outside.length} segment(s) it is not in
           </button>
-          {showOut && <ul className="plain segment-list muted">{outside.map((r) => row(r, 'why not?'))}</ul>}
+          {showOut && (
+            <ul className="plain segment-list muted">
+              {outside.map((s) => <li key={s.id}><Link to={`/segments/${s.id}`}>{s.name}</Link> {whyButton(s, 'why not?')}</li>)}
+            </ul>
+          )}
         </>
       )}
-      <Modal open={!!open} onClose={() => setWhy(null)} title={open ? `${open.answer.data?.result ? 'Why in' : 'Why not in'} "${open.segment.name}"` : ''}>
-        {open?.answer.data && <ExplainTree node={open.answer.data.explanation} />}
-      </Modal>
+      <WhyDialog profileId={profileId} segment={why} onClose={() => setWhy(null)} />
     </section>
+  );
+}
+
+/** One segment's explanation for the profile, asked for when the dialog opens. */
+function WhyDialog({ profileId, segment, onClose }: { profileId: string; segment: { id: string; name: string } | null; onClose: () => void }) {
+  const answer = useQuery({
+    queryKey: ['profile', profileId, 'explain', segment?.id],
+    queryFn: ({ signal }) => get<Explain>(`/v1/segments/${segment!.id}/explain/${profileId}`, signal),
+    enabled: !!segment,
+    staleTime: 30_000,
+  });
+  const title = !segment ? '' : answer.data ? `${answer.data.result ? 'Why in' : 'Why not in'} "${segment.name}"` : `"${segment.name}"`;
+  return (
+    <Modal open={!!segment} onClose={onClose} title={title}>
+      {answer.isPending ? <Loading /> : answer.error ? <ErrorBox error={answer.error} retry={() => answer.refetch()} /> : <ExplainTree node={answer.data.explanation} />}
+    </Modal>
   );
 }
