@@ -1,9 +1,8 @@
 import multipart from '@fastify/multipart';
-import type { FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ATTRIBUTE_TYPES } from '../../attributes/types.ts';
-import type { Actor } from '../../consent/service.ts';
+import { actorOf } from '../actor.ts';
 import { DELIMITERS, HEADER_MODES } from '../../imports/analyze.ts';
 import { FIT_KINDS } from '../../imports/columns.ts';
 import { IMPORT_IDENTIFIERS } from '../../imports/mapping.ts';
@@ -137,7 +136,6 @@ function toView(row: ImportRow, now: Date, withAnalysis: boolean): z.infer<typeo
   };
 }
 
-const actorOf = (req: FastifyRequest): Actor => (req.auth.user ? { kind: 'user', id: req.auth.user.id } : { kind: 'api_key', id: req.auth.keyId });
 
 const UPLOAD = `multipart/form-data: \`file\` (.csv, .tsv, .txt, .xlsx, or a .zip holding one; only its first file is read)
 and optional fields \`delimiter\`, \`encoding\`, \`sheet\`, \`skip_rows\`, \`header\`. The file is analysed at once:
