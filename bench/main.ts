@@ -4,6 +4,7 @@ const benches: Record<string, (args: string[]) => Promise<void>> = {
   segments: async (args) => (await import('./segments.ts')).runSegmentsBench(args[0]),
   realtime: async (args) => (await import('./realtime.ts')).runRealtimeBench(args[0]),
   import: async (args) => (await import('./import.ts')).runImportBench(args),
+  console: async (args) => (await import('./console.ts')).runConsoleBench(args[0]),
 };
 
 const name = process.argv[2];

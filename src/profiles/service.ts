@@ -112,14 +112,19 @@ export class ProfileService {
   async listMatching(args: Scope & { node: RuleNode; cursor?: string; limit: number }): Promise<{ data: ProfileView[]; next_cursor: string | null; total: number }> {
     const after = args.cursor ? decodeCursor(args.cursor, ['after'], (p) => isUuid(p.after)).after : undefined;
     const base = { workspaceId: args.workspaceId, node: args.node, now: this.deps.clock.now(), timezone: args.timezone };
-    const ids = await this.matchingIds(base, after, args.limit + 1);
     const count = membersQuery({ ...base, mode: 'count' });
-    const [row] = await this.deps.db.query<{ count: number | string }>(count.sql, count.params);
-    const pageIds = ids.slice(0, args.limit);
-    const rows = pageIds.length === 0 ? [] : await this.deps.db.query<ProfileRow>(Q['profiles-by-ids'], [args.workspaceId, pageIds]);
-    const data = await this.withIdentifiers(this.deps.db, args, rows);
-    const last = pageIds[pageIds.length - 1];
-    return { data, next_cursor: ids.length > args.limit && last ? encodeCursor({ after: last }) : null, total: Number(row?.count ?? 0) };
+    // The count (the slow part over many profiles) runs beside the page, on another connection of the pool.
+    const [[row], page] = await Promise.all([
+      this.deps.db.query<{ count: number | string }>(count.sql, count.params),
+      (async () => {
+        const ids = await this.matchingIds(base, after, args.limit + 1);
+        const pageIds = ids.slice(0, args.limit);
+        const rows = pageIds.length === 0 ? [] : await this.deps.db.query<ProfileRow>(Q['profiles-by-ids'], [args.workspaceId, pageIds]);
+        const last = pageIds[pageIds.length - 1];
+        return { data: await this.withIdentifiers(this.deps.db, args, rows), next_cursor: ids.length > args.limit && last ? encodeCursor({ after: last }) : null };
+      })(),
+    ]);
+    return { ...page, total: Number(row?.count ?? 0) };
   }
 
   /** Every profile a filter rule matches (null: every profile), as CSV rows, read in pages by profile id. */
