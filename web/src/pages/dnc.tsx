@@ -8,6 +8,7 @@ import { useChannels } from '../queries.ts';
 import { useCan } from '../session.tsx';
 import type { DncEntry, DncImportReport, Page } from '../types.ts';
 import { DataTable } from '../ui/data-table.tsx';
+import { FileDrop } from '../ui/file-drop.tsx';
 import { useDebounced } from '../ui/hooks.ts';
 import { Modal } from '../ui/modal.tsx';
 import { Empty, ErrorBox, Loading, PageHeader } from '../ui/states.tsx';
@@ -193,12 +194,9 @@ function ImportDialog({ open, onClose }: { open: boolean; onClose: () => void })
         <button type="button" disabled={!file || run.isPending} onClick={() => run.mutate(true)}>Analyze</button>
         <button type="button" className="primary" disabled={!file || run.isPending || !report?.dry_run} onClick={() => run.mutate(false)}>Import</button>
       </>}>
-      <label className={`dropzone${file ? ' has-file' : ''}`}
-        onDragOver={(e) => e.preventDefault()}
-        onDrop={(e) => { e.preventDefault(); const f = e.dataTransfer.files[0]; if (f) { setFile(f); setReport(null); } }}>
+      <FileDrop accept=".csv,.txt,.xlsx,.zip" label="File of contacts" onFile={(f) => { setFile(f); setReport(null); }}>
         {file ? <>{file.name} <span className="muted small">({fmtNumber(Math.round(file.size / 1024))} KB)</span></> : 'Drop a .csv, .txt, .xlsx or .zip here, or choose one'}
-        <input type="file" accept=".csv,.txt,.xlsx,.zip" onChange={(e) => { setFile(e.target.files?.[0] ?? null); setReport(null); }} />
-      </label>
+      </FileDrop>
       <div className="row">
         <label>Contact column<input placeholder="auto, a header or a number" value={opts.contact} onChange={(e) => setOpts({ ...opts, contact: e.target.value })} /></label>
         <label>Header row
