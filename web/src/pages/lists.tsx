@@ -71,6 +71,14 @@ export function ListPage() {
     mutationFn: () => api('DELETE', `/v1/lists/${id}`),
     onSuccess: () => { toast('List deleted'); void client.invalidateQueries({ queryKey: ['lists'] }); navigate('/lists'); },
   });
+  const removeMembers = useMutation({
+    mutationFn: (ids: string[]) => api<{ changed: number }>('DELETE', `/v1/lists/${id}/members`, { profile_ids: ids }),
+    onSuccess: (r) => {
+      toast(`Removed ${fmtNumber(r.changed)} from the list`);
+      for (const key of [['list', id], ['lists'], ['members', `/v1/lists/${id}`]]) void client.invalidateQueries({ queryKey: key });
+    },
+    onError: (e) => toast(e.message, 'error'),
+  });
   if (list.isPending) return <div className="page"><Loading /></div>;
   if (list.error) return <div className="page"><ErrorBox error={list.error} retry={() => list.refetch()} /></div>;
   const l = list.data;
@@ -81,7 +89,14 @@ export function ListPage() {
           <button type="button" onClick={() => { setDraft({ name: l.name, description: l.description ?? '' }); setEditing(true); }}>Rename…</button>
           <button type="button" className="danger" onClick={() => setDeleting(true)}>Delete…</button>
         </>} />
-      <MembersTable base={`/v1/lists/${id}`} exportName={`list-${l.name}.csv`} dateField="added_at" dateLabel="Added" />
+      <MembersTable base={`/v1/lists/${id}`} exportName={`list-${l.name}.csv`} dateField="added_at" dateLabel="Added"
+        selectionActions={can.write ? (ids, clear) => (
+          <div className="bulk-bar">
+            <button type="button" className="danger" disabled={removeMembers.isPending} onClick={() => removeMembers.mutate(ids, { onSuccess: clear })}>
+              Remove {fmtNumber(ids.length)} from the list
+            </button>
+          </div>
+        ) : undefined} />
       <Modal open={editing} onClose={() => setEditing(false)} title="Rename list"
         footer={<><button type="button" onClick={() => setEditing(false)}>Cancel</button>
           <button type="button" className="primary" disabled={!draft.name.trim() || update.isPending} onClick={() => update.mutate()}>Save</button></>}>

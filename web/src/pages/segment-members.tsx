@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { ColumnDef, RowSelectionState } from '@tanstack/react-table';
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { get, qs } from '../api.ts';
 import { downloadCsv, fmtDateTime, personName } from '../format.ts';
@@ -9,8 +9,14 @@ import { BulkActions } from '../ui/bulk-actions.tsx';
 import { CursorPager, DataTable } from '../ui/data-table.tsx';
 import { Empty, ErrorBox, Loading } from '../ui/states.tsx';
 
-/** Members of a segment or a list, page by page, with selection and the server's CSV export of all of them. */
-export function MembersTable({ base, exportName, dateField, dateLabel }: { base: string; exportName: string; dateField: 'entered_at' | 'added_at'; dateLabel: string }) {
+/**
+ * Members of a segment or a list, page by page, with selection and the server's CSV export of all of them.
+ * `selectionActions` adds actions of the page's own for the selected profiles (a list's "Remove from list").
+ */
+export function MembersTable({ base, exportName, dateField, dateLabel, selectionActions }: {
+  base: string; exportName: string; dateField: 'entered_at' | 'added_at'; dateLabel: string;
+  selectionActions?: (ids: string[], clear: () => void) => ReactNode;
+}) {
   const navigate = useNavigate();
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [selection, setSelection] = useState<RowSelectionState>({});
@@ -35,6 +41,7 @@ export function MembersTable({ base, exportName, dateField, dateLabel }: { base:
         <h2 id="members-title">Members</h2>
         <a className="button" href={`${base}/members?format=csv`} download={exportName}>Export all (CSV)</a>
       </div>
+      {selected.length > 0 && selectionActions?.(selected.map((r) => r.profile_id), () => setSelection({}))}
       {selected.length > 0 && (
         <BulkActions target={{ ids: selected.map((r) => r.profile_id) }} onDone={() => setSelection({})}
           onExport={() => downloadCsv(exportName, ['profile_id', 'external_id', 'email', 'phone', 'first_name', 'last_name', dateField], selected as unknown as Record<string, unknown>[])} />
