@@ -269,6 +269,48 @@ forEachStore('membership worker', (kind) => {
     assert.deepEqual(await f.drift(), []);
   });
 
+  test('deleting a segment exits its members in chunks, resumed by another process or after a restart', async () => {
+    const f = await fresh();
+    const londoners = await f.segment('londoners', { attribute: 'city', op: 'is', value: 'London' });
+    const parisians = await f.segment('parisians', { attribute: 'city', op: 'is', value: 'Paris' });
+    const users = ['u1', 'u2', 'u3', 'u4', 'u5'];
+    for (const u of users) await f.identify(u, { city: 'London' });
+    await f.identify('u6', { city: 'Paris' });
+    await f.drain();
+    assert.deepEqual(await f.members(londoners), users);
+    const mark = await f.lastTransitionId();
+
+    f.clock.set(at(T0, 60_000));
+    await f.services.segments.delete({ workspaceId: f.workspaceId, timezone: f.timezone }, londoners);
+    // The request wrote no transition and left the rows: that is the worker's job.
+    assert.equal(await f.lastTransitionId(), mark);
+    assert.deepEqual(await f.members(londoners), users);
+
+    // Two chunks by two processes (each its own definitions cache), then the rest by a restarted one.
+    const worker = () => new MembershipWorker({ db: f.db, clock: f.clock, options: { deleteChunk: 2 } });
+    const exits = async () => (await f.transitions({ after: mark })).map((t) => [t.user, t.segment, t.kind, t.cause, t.at].join(' '));
+    const row = (u: string) => `${u} ${londoners} exit deleted ${at(T0, 60_000)}`;
+    assert.equal((await worker().runOnce({ now: f.clock.now() })).more, true);
+    assert.deepEqual(await exits(), users.slice(0, 2).map(row));
+    await worker().runOnce({ now: f.clock.now() });
+    assert.deepEqual(await exits(), users.slice(0, 4).map(row));
+    assert.deepEqual(await f.members(londoners), ['u5']);
+    await worker().drain({ now: f.clock.now() });
+    await f.drain();
+    assert.deepEqual(await exits(), users.map(row), 'every member exits once, in profile order, with cause deleted');
+    assert.deepEqual(await f.members(londoners), []);
+    assert.deepEqual(await f.members(parisians), ['u6']);
+    const [deletion] = await f.db.query<{ finished_at: Date | null }>('SELECT finished_at FROM segment_deletions WHERE segment_id = $1', [londoners]);
+    assert.equal(deletion!.finished_at?.toISOString(), at(T0, 60_000));
+    assert.deepEqual(await f.drift(), []);
+
+    // A member row left behind by a finished deletion is drift.
+    await f.db.query('INSERT INTO segment_members (workspace_id, profile_id, segment_id, entered_at) VALUES ($1, $2, $3, $4)', [f.workspaceId, await f.profileId('u1'), londoners, f.clock.now()]);
+    const drift = (await f.drift()) as { segmentId: string; extra: string[]; deleted?: boolean }[];
+    assert.deepEqual(drift.map((d) => [d.segmentId, d.extra, d.deleted]), [[londoners, [await f.profileId('u1')], true]]);
+    await f.db.query('DELETE FROM segment_members WHERE segment_id = $1', [londoners]);
+  });
+
   test('verify reports drift: missing and extra members', async () => {
     const f = await fresh();
     const seg = await f.segment('londoners', { attribute: 'city', op: 'is', value: 'London' });

@@ -75,6 +75,30 @@ forEachStore('segment change feed and history over HTTP', (kind) => {
     assert.equal((await page('01900000-0000-7000-8000-00000000dead', '')).status, 404);
   });
 
+  test("a deleted segment's feed keeps answering, its members' exits (cause deleted) included; the segment is a 404", async () => {
+    await insertProfiles(s.services.db, s.workspaceId, [{ external_id: 'o1', attributes: { city: 'Oslo' } }, { external_id: 'o2', attributes: { city: 'Oslo' } }]);
+    const created = await s.call('POST', '/v1/segments', { name: 'Oslo', rule: { attribute: 'city', op: 'is', value: 'Oslo' } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const seg: string = created.body.id;
+    await s.services.membership.drain();
+    const feed = async (after = '0') => (await page(seg, `after=${after}`)).body as { data: { external_id: string; kind: string; cause: string }[]; next_cursor: string };
+    const built = await feed();
+    assert.deepEqual(built.data.map((d) => `${d.external_id} ${d.kind} ${d.cause}`), ['o1 enter backfill', 'o2 enter backfill']);
+
+    assert.equal((await s.call('DELETE', `/v1/segments/${seg}`)).status, 200);
+    assert.equal((await s.call('GET', `/v1/segments/${seg}`)).status, 404);
+    assert.deepEqual((await feed(built.next_cursor)).data, [], 'the request itself writes no transition');
+    await s.services.membership.drain();
+    const exits = await feed(built.next_cursor);
+    assert.deepEqual(exits.data.map((d) => `${d.external_id} ${d.kind} ${d.cause}`), ['o1 exit deleted', 'o2 exit deleted']);
+    assert.deepEqual((await feed(exits.next_cursor)).data, []);
+    const history = await s.call('GET', `/v1/segments/${seg}/history`);
+    assert.equal(history.status, 200);
+    assert.equal(history.body.data.at(-1).size, 0);
+    const other = await s.services.workspaces.create({ name: 'Not the owner' });
+    assert.equal((await s.call('GET', `/v1/segments/${seg}/changes`, undefined, { key: other.apiKey })).status, 404);
+  });
+
   test('history: the size at the end of each day is the running sum of enters minus exits', async () => {
     const seg = await insertSegment(s.services.db, s.workspaceId, 'Sized');
     const [a, b, c] = profiles as [string, string, string];

@@ -153,6 +153,24 @@ forEachStore('webhooks', (kind) => {
     assert.deepEqual(log.map((d: { id: string }) => d.id).sort(), [first!.json.id, second!.json.id].sort());
   });
 
+  test("a deleted segment's members exit over its webhook, named as the segment was", async () => {
+    const [gold] = await insertProfiles(s.services.db, s.workspaceId, [{ external_id: 'g1', attributes: { plan: 'gold' } }]);
+    const created = await s.call('POST', '/v1/segments', { name: 'Gold', rule: { attribute: 'plan', op: 'is', value: 'gold' } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const seg: string = created.body.id;
+    const hook = await subscribe({ segment_ids: [seg] });
+    await s.services.membership.drain();
+    assert.equal((await s.call('DELETE', `/v1/segments/${seg}`)).status, 200);
+    await s.services.membership.drain();
+    await drain(worker());
+    const got = receiver.received.map((r) => r.json).sort((x, y) => Number(x.data.transition_id) - Number(y.data.transition_id));
+    assert.deepEqual(got.map((j) => [j.type, j.data.segment, j.data.profile.id, j.data.cause]), [
+      ['segment.entered', { id: seg, name: 'Gold' }, gold, 'backfill'],
+      ['segment.exited', { id: seg, name: 'Gold' }, gold, 'deleted'],
+    ]);
+    assert.ok(receiver.received.every((r) => verifySignature(r, hook.secret)));
+  });
+
   test('events and segment filters pick the transitions; a paused webhook catches up when resumed', async () => {
     const hook = await subscribe({ events: ['segment.exited'], segment_ids: [churned] });
     const w = worker();

@@ -25,5 +25,5 @@ BEGIN
 END
 $$;
 -- Coordinator-local (not distributed): schema_migrations, event_names, profile_changes, jobs, job_items,
--- membership_due, segment_builds, membership_sweeps, users, sessions, imports, webhooks (its cursor moves
+-- membership_due, segment_builds, membership_sweeps, segment_deletions, users, sessions, imports, webhooks (its cursor moves
 -- with every batch and is locked SKIP LOCKED) and webhook_deliveries.

@@ -26,7 +26,8 @@ const Q = loadQueries('membership', [
   'get-sweep', 'start-sweep', 'advance-sweep', 'end-sweep', 'sweep-candidates',
 ]);
 
-const MIN_UUID = '00000000-0000-0000-0000-000000000000';
+/** Below every profile id: a keyset cursor's start. */
+export const MIN_UUID = '00000000-0000-0000-0000-000000000000';
 const MAX_UUID = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
 
 interface BuildRow {

@@ -171,5 +171,9 @@ class SegmentIndex {
   }
 }
 
-/** The kinds a change record may carry (recordChanges); 'time', 'backfill' and 'erase' are also causes. */
-export type Cause = ChangeKind | 'time' | 'backfill';
+/**
+ * What a transition says moved the profile: the kinds a change record may carry (recordChanges, 'erase'
+ * among them), 'time' (a due instant), 'backfill' (a build) and 'deleted' (the segment was deleted).
+ * docs/webhooks.md and the feed's OpenAPI description list them.
+ */
+export type Cause = ChangeKind | 'time' | 'backfill' | 'deleted';

@@ -1,7 +1,8 @@
 /**
  * verify: stored membership against a fresh bulk evaluation (rules/sql) at one `now`, per segment:
  * profiles that should be members and are not (missing), members that should not be (extra), and a
- * member_count that disagrees with the stored rows. Run it when the worker has caught up (no change
+ * member_count that disagrees with the stored rows; and deleted segments whose members all exited but
+ * still have stored rows. Run it when the worker has caught up (no change
  * records or due instants at or before `now` waiting); otherwise the difference is the work still queued.
  */
 import type { Db } from '../db/db.ts';
@@ -13,6 +14,7 @@ import { diffSorted } from './build.ts';
 
 const Q = loadQueries('membership', [
   'verify-workspaces', 'verify-workspace', 'verify-segment-workspace', 'workspace-segments', 'workspace-attribute-types', 'segment-member-ids', 'segment-build',
+  'deleted-leftovers',
 ]);
 
 export interface SegmentCheck {
@@ -30,6 +32,8 @@ export interface SegmentCheck {
   readonly building: boolean;
   /** The rule does not parse, so it could not be checked. */
   readonly error?: string;
+  /** A deleted segment whose members all exited, yet some are still stored (listed in `extra`). */
+  readonly deleted?: true;
   readonly drift: boolean;
 }
 
@@ -74,6 +78,21 @@ export async function verify(args: { db: Db; workspaceId?: string; segmentId?: s
         drift: missing.length > 0 || extra.length > 0 || countMismatch !== undefined,
       });
     }
+    segments.push(...(await deletedLeftovers(db, w.id, args.segmentId)));
   }
   return { now, segments, drift: segments.some((s) => s.drift) };
+}
+
+/** Deleted segments the worker is done with but that still have stored members. */
+async function deletedLeftovers(db: Db, workspaceId: string, segmentId: string | undefined): Promise<SegmentCheck[]> {
+  const rows = await db.query<{ segment_id: string; name: string; profile_id: string }>(Q['deleted-leftovers'], [workspaceId, segmentId ?? null]);
+  const bySegment = new Map<string, { name: string; ids: string[] }>();
+  for (const r of rows) {
+    const e = bySegment.get(r.segment_id) ?? { name: r.name, ids: [] };
+    e.ids.push(r.profile_id);
+    bySegment.set(r.segment_id, e);
+  }
+  return [...bySegment].map(([id, e]) => ({
+    workspaceId, segmentId: id, name: e.name, expected: 0, stored: e.ids.length, missing: [], extra: e.ids, building: false, deleted: true, drift: true,
+  }));
 }

@@ -127,7 +127,11 @@ export class SegmentService {
     return this.get(scope, id);
   }
 
-  /** Refused while an active campaign or flow uses it, or another segment's rule references it. */
+  /**
+   * Refused while an active campaign or flow uses it, or another segment's rule references it. The
+   * members are not touched here (a segment can have millions): the deletion is recorded with it, and
+   * the membership worker exits them in chunks, each with an exit transition of cause 'deleted'.
+   */
   async delete(scope: Scope, id: string): Promise<void> {
     await this.change(scope.workspaceId, async (tx, catalog) => {
       const row = writable(catalog, id);
@@ -135,7 +139,7 @@ export class SegmentService {
       if (active.length > 0) throw inUse(row, active);
       const referencing = catalog.dependents(id);
       if (referencing.length > 0) throw inUse(row, referencing.map((s) => ({ kind: 'segment', id: s.id, name: s.name, active: true })));
-      await tx.query(Q['delete-segment'], [scope.workspaceId, id]);
+      await tx.query(Q['delete-segment'], [scope.workspaceId, id, this.deps.clock.now()]);
     });
   }
 

@@ -1,10 +1,10 @@
-import type { Db } from '../db/db.ts';
+import type { Db, Queryable } from '../db/db.ts';
 import { loadQueries } from '../db/queries.ts';
 import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
 import { EVENT_OF_KIND, transitionBody, type TransitionRow, type WebhookEvent } from './payload.ts';
 
-const Q = loadQueries('webhooks', ['active-webhooks', 'workspace-head', 'lock-webhook', 'scan-transitions', 'insert-deliveries', 'advance-cursor']);
+const Q = loadQueries('webhooks', ['active-webhooks', 'workspace-head', 'lock-webhook', 'scan-transitions', 'deleted-segment-names', 'insert-deliveries', 'advance-cursor']);
 
 interface Candidate {
   id: string;
@@ -53,6 +53,7 @@ function fanOutBatch(deps: { db: Db; clock: Clock }, args: { webhookId: string; 
     if (rows.length === 0) return 0;
     const wanted = rows.filter((t) => w.events.includes(EVENT_OF_KIND[t.kind]) && (w.segment_ids === null || w.segment_ids.includes(t.segment_id)));
     if (wanted.length > 0) {
+      await nameDeletedSegments(tx, wanted);
       const createdAt = deps.clock.now();
       const ids = wanted.map(() => newId());
       await tx.query(Q['insert-deliveries'], [
@@ -63,4 +64,15 @@ function fanOutBatch(deps: { db: Db; clock: Clock }, args: { webhookId: string; 
     await tx.query(Q['advance-cursor'], [w.id, rows.at(-1)!.id]);
     return rows.length;
   });
+}
+
+/**
+ * A deleted segment's row is gone before its members' exits are fanned out: their payloads carry the
+ * name it had, from the deletion's record, so receivers still know which audience they left.
+ */
+async function nameDeletedSegments(tx: Queryable, rows: TransitionRow[]): Promise<void> {
+  const unnamed = [...new Set(rows.filter((t) => t.segment_name === null).map((t) => t.segment_id))];
+  if (unnamed.length === 0) return;
+  const names = new Map((await tx.query<{ segment_id: string; name: string }>(Q['deleted-segment-names'], [unnamed])).map((r) => [r.segment_id, r.name]));
+  for (const t of rows) if (t.segment_name === null) t.segment_name = names.get(t.segment_id) ?? null;
 }

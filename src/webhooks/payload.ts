@@ -11,7 +11,7 @@ export const EVENT_OF_KIND: Record<TransitionKind, WebhookEvent> = { enter: 'seg
 export interface TransitionRow {
   id: string;
   segment_id: string;
-  /** null when the segment was deleted since. */
+  /** The segment's name; a deleted segment's is read from its deletion record (null only for a segment deleted before those were kept). */
   segment_name: string | null;
   profile_id: string;
   /** null when the profile has none, or was erased since. */

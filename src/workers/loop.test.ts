@@ -30,3 +30,23 @@ test('a loop drains work, sleeps, wakes on nudge, survives errors and stops clea
   assert.ok(calls > before);
   await loop.stop();
 });
+
+test('a nudge that arrives during a tick makes the loop tick again instead of sleeping', async () => {
+  let calls = 0;
+  let release: (() => void) | undefined;
+  const loop = startLoop({
+    name: 't',
+    idleMs: 60_000,
+    tick: async () => {
+      calls++;
+      if (calls === 1) await new Promise<void>((r) => (release = r));
+      return false;
+    },
+  });
+  while (!release) await new Promise((r) => setTimeout(r, 1));
+  loop.nudge(); // while the first tick runs
+  release();
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(calls, 2);
+  await loop.stop();
+});

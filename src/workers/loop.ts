@@ -1,7 +1,9 @@
 /**
  * A background worker loop: calls `tick` until it reports no more work, then sleeps `idleMs`
- * (or until `nudge()` is called by a writer in this process). Errors are logged and retried after a
- * pause; `stop()` waits for the current tick. Every background worker (membership, webhooks, jobs) uses it.
+ * (or until `nudge()` is called by a writer in this process). A nudge during a tick is kept: the tick may
+ * have read its queue before that write committed, so the loop ticks again at once instead of sleeping
+ * (else the write waits up to `idleMs`). Errors are logged and retried after a pause; `stop()` waits for
+ * the current tick. Every background worker (membership, webhooks, jobs) uses it.
  */
 export interface Loop {
   nudge(): void;
@@ -20,6 +22,7 @@ export interface LoopOptions {
 
 export function startLoop(opts: LoopOptions): Loop {
   let stopped = false;
+  let nudged = false;
   let wake: (() => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
   const sleep = (ms: number) =>
@@ -35,6 +38,7 @@ export function startLoop(opts: LoopOptions): Loop {
   const run = (async () => {
     while (!stopped) {
       let more = false;
+      nudged = false;
       try {
         more = await opts.tick();
       } catch (err) {
@@ -42,12 +46,15 @@ export function startLoop(opts: LoopOptions): Loop {
         await sleep(opts.errorPauseMs ?? 1000);
         continue;
       }
-      if (!more && !stopped) await sleep(opts.idleMs);
+      if (!more && !nudged && !stopped) await sleep(opts.idleMs);
     }
   })();
 
   return {
-    nudge: () => wake?.(),
+    nudge: () => {
+      nudged = true;
+      wake?.();
+    },
     async stop() {
       stopped = true;
       wake?.();

@@ -1,6 +1,9 @@
 -- name: get-segment
--- One segment of the workspace (the feed's 404 check).
-SELECT id, name FROM segments WHERE workspace_id = $1 AND id = $2;
+-- One segment of the workspace, or one deleted (the feed's 404 check: a deleted segment's log, its
+-- members' exits included, stays readable; docs/membership.md).
+SELECT id, name FROM segments WHERE workspace_id = $1 AND id = $2
+UNION ALL
+SELECT segment_id, name FROM segment_deletions WHERE workspace_id = $1 AND segment_id = $2;
 
 -- name: page-transitions
 -- A segment's transitions after a cursor, in id order (the order they committed in), with the profile's external id.

@@ -25,7 +25,9 @@ UNION
 SELECT s.workspace_id FROM segments s LEFT JOIN segment_builds b ON b.segment_id = s.id
 WHERE b.segment_id IS NULL OR b.built_version < s.version OR b.phase IS NOT NULL
 UNION
-SELECT workspace_id FROM membership_sweeps;
+SELECT workspace_id FROM membership_sweeps
+UNION
+SELECT workspace_id FROM segment_deletions WHERE finished_at IS NULL;
 
 -- name: try-lock-workspace
 -- The workspace's membership lock for this transaction; false when another process holds it.
@@ -67,9 +69,11 @@ FROM segment_builds WHERE workspace_id = $1;
 
 -- name: start-builds
 -- Starts (or restarts) the build of segments ($2 ids, $3 versions, $4 hashes) at $5: page through the
--- bulk query from the first profile. A segment seen for the first time gets its row.
+-- bulk query from the first profile. A segment seen for the first time gets its row. A segment deleted
+-- since the definitions were read is left out (its row would break the foreign key).
 INSERT INTO segment_builds AS b (segment_id, workspace_id, target_version, target_hash, phase, cursor, started_at)
-SELECT s, $1, v, h, 'members', NULL, $5 FROM unnest($2::uuid[], $3::int[], $4::text[]) AS t(s, v, h)
+SELECT t.s, $1, t.v, t.h, 'members', NULL, $5 FROM unnest($2::uuid[], $3::int[], $4::text[]) AS t(s, v, h)
+WHERE EXISTS (SELECT 1 FROM segments g WHERE g.id = t.s)
 ON CONFLICT (segment_id) DO UPDATE SET
   target_version = excluded.target_version, target_hash = excluded.target_hash,
   phase = 'members', cursor = NULL, started_at = excluded.started_at;
@@ -116,6 +120,34 @@ WHERE p.workspace_id = $1 AND p.profile_id > $2
   AND (p.attributes ?| $3::text[]
     OR EXISTS (SELECT 1 FROM events e WHERE e.workspace_id = p.workspace_id AND e.profile_id = p.profile_id AND e.name = ANY($4::text[])))
 ORDER BY p.profile_id LIMIT $5;
+
+-- ---------- deleted segments ----------
+
+-- name: pending-deletion
+-- The workspace's oldest deleted segment whose members have not all exited yet.
+SELECT segment_id, cursor FROM segment_deletions
+WHERE workspace_id = $1 AND finished_at IS NULL
+ORDER BY deleted_at, segment_id
+LIMIT 1;
+
+-- name: members-after
+-- Up to $4 stored members of a segment after profile $3, in order (segment_members_segment).
+SELECT profile_id FROM segment_members
+WHERE workspace_id = $1 AND segment_id = $2 AND profile_id > $3
+ORDER BY profile_id
+LIMIT $4;
+
+-- name: advance-deletion
+-- A deleted segment's members up to profile $2 have exited; $3 (not null) when they all have.
+UPDATE segment_deletions SET cursor = $2, finished_at = $3 WHERE segment_id = $1;
+
+-- name: deleted-leftovers
+-- Stored members of the workspace's segments deleted and done exiting (none should be left), by segment.
+SELECT d.segment_id, d.name, m.profile_id
+FROM segment_deletions d
+JOIN segment_members m ON m.workspace_id = d.workspace_id AND m.segment_id = d.segment_id
+WHERE d.workspace_id = $1 AND d.finished_at IS NOT NULL AND ($2::uuid IS NULL OR d.segment_id = $2)
+ORDER BY d.segment_id, m.profile_id;
 
 -- ---------- queues ----------
 
@@ -226,6 +258,14 @@ SELECT built_version, rule_hash, member_count, phase FROM segment_builds WHERE s
 -- Fresh planner statistics after a build grew the table.
 ANALYZE segment_members;
 
+-- name: vacuum-changes
+-- Removes claimed change records (dead rows and index entries every claim would walk over).
+VACUUM profile_changes;
+
+-- name: vacuum-due
+-- Removes claimed and superseded due rows.
+VACUUM membership_due;
+
 -- name: forget-workspace
 -- A deleted workspace's queued membership work.
 WITH c AS (DELETE FROM profile_changes WHERE workspace_id = $1), d AS (DELETE FROM membership_due WHERE workspace_id = $1)
@@ -240,5 +280,6 @@ SELECT w.id, w.timezone FROM workspaces w WHERE EXISTS (SELECT 1 FROM segments s
 SELECT id, timezone FROM workspaces WHERE id = $1;
 
 -- name: verify-segment-workspace
--- The workspace of one segment.
-SELECT w.id, w.timezone FROM workspaces w JOIN segments s ON s.workspace_id = w.id WHERE s.id = $1;
+-- The workspace of one segment (or of one deleted segment: its members must all have exited).
+SELECT w.id, w.timezone FROM workspaces w
+WHERE w.id IN (SELECT workspace_id FROM segments WHERE id = $1 UNION ALL SELECT workspace_id FROM segment_deletions WHERE segment_id = $1);

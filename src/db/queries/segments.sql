@@ -48,8 +48,11 @@ RETURNING id;
 UPDATE segments SET version = version + 1 WHERE workspace_id = $1 AND id = ANY($2::uuid[]);
 
 -- name: delete-segment
--- Deletes a segment; its members, build record and usage rows go with it (ON DELETE CASCADE).
-DELETE FROM segments WHERE workspace_id = $1 AND id = $2;
+-- Deletes a segment (its build record and usage rows go with it, ON DELETE CASCADE) and records the
+-- deletion at $3: the membership worker then exits its stored members in chunks (segment_deletions).
+WITH gone AS (DELETE FROM segments WHERE workspace_id = $1 AND id = $2 RETURNING id, workspace_id, name)
+INSERT INTO segment_deletions (segment_id, workspace_id, name, deleted_at)
+SELECT id, workspace_id, name, $3 FROM gone;
 
 -- name: page-stored-members
 -- A page of the stored members of a built segment with the profile fields people recognise, after a cursor (null: the first page).

@@ -51,6 +51,10 @@ WHERE t.workspace_id = $1 AND t.id > $2::bigint
 ORDER BY t.id
 LIMIT $3;
 
+-- name: deleted-segment-names
+-- Names of deleted segments (their members' exits are fanned out after the segment row is gone).
+SELECT segment_id, name FROM segment_deletions WHERE segment_id = ANY($1::uuid[]);
+
 -- name: insert-deliveries
 -- Pending deliveries, due now; a transition already queued for the webhook is skipped.
 INSERT INTO webhook_deliveries (id, workspace_id, webhook_id, transition_id, event, body, status, next_attempt_at, created_at)

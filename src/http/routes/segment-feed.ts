@@ -9,7 +9,7 @@ const FeedItem = z.object({
   external_id: z.string().nullable(),
   kind: z.enum(['enter', 'exit']),
   at: z.date(),
-  cause: z.string().describe('What moved the profile: backfill, event, attributes, tags, lists, consent, dnc, time, erase ...'),
+  cause: z.string().describe('What moved the profile: backfill, event, attributes, tags, lists, consent, dnc, identity, created, time, erase, deleted (the segment was deleted) ...'),
 });
 const Point = z.object({
   start: z.date(),

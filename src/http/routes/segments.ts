@@ -41,7 +41,7 @@ const ExplainNodeView: z.ZodType<ExplainNode> = z.lazy(() => z.object({
   detail: z.string().describe('What the node checks and what it saw, e.g. "purchase count in window (within_last 30 day): 2, needed gte 3"'),
   segment_name: z.string().optional(),
   children: z.array(ExplainNodeView).optional(),
-}));
+})).meta({ id: 'ExplainNode' }); // recursive: only a named component can refer to itself in the OpenAPI document
 const MEMBER_COLUMNS = ['profile_id', 'external_id', 'email', 'phone', 'first_name', 'last_name', 'entered_at'] as const satisfies readonly (keyof Member)[];
 const SORTS = [...SEGMENT_SORTS, ...SEGMENT_SORTS.map((s) => `-${s}` as const)] as const;
 const Id = z.object({ id: z.uuid() });
@@ -112,7 +112,7 @@ export const segmentRoutes: RoutePlugin = async (app, { services }) => {
   r.delete('/v1/segments/:id', {
     config: { scope: 'write' },
     schema: {
-      tags: ['segments'], summary: 'Delete a segment (refused while an active campaign or flow uses it, or another segment references it)',
+      tags: ['segments'], summary: 'Delete a segment (refused while an active campaign or flow uses it, or another segment references it); its members then exit with cause `deleted`',
       params: Id, response: { 200: z.object({ id: z.string(), deleted: z.literal(true) }) },
     },
   }, async (req) => {
