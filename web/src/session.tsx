@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, type ReactNode } from 'react';
 import { api, onUnauthorized, setCsrfToken } from './api.ts';
-import type { Role, Session } from './types.ts';
+import type { Role, Session, SessionAnswer } from './types.ts';
 
 const SessionContext = createContext<Session | null>(null);
 
@@ -25,10 +25,10 @@ export function useSessionQuery() {
     queryKey: ['session'],
     queryFn: async () => {
       // 200 with workspace null: no one is signed in.
-      const s = await api<Session | { workspace: null }>('GET', '/v1/session');
+      const s = await api<SessionAnswer>('GET', '/v1/session');
       if (!s.workspace) return null;
-      setCsrfToken((s as Session).csrf_token);
-      return s as Session;
+      setCsrfToken(s.csrf_token);
+      return { ...s, workspace: s.workspace } satisfies Session;
     },
     staleTime: Infinity,
     retry: false,

@@ -1,315 +1,98 @@
-/** The API's shapes, as the console uses them (see /docs for the full reference). */
+/**
+ * The API's shapes, as the console uses them: each one is read from web/src/api-schema.ts, which
+ * `npm run types:web` generates from the routes' OpenAPI document, so a route that changes what it
+ * answers breaks the console's typecheck instead of drifting silently. Nothing here is written by hand
+ * except Page<T>, the console's name for the envelope every paged list shares (checked below).
+ */
+import type { components, paths } from './api-schema.ts';
 
-export type Role = 'admin' | 'editor' | 'viewer';
-export interface Session {
-  user: { id: string; email: string; name: string | null; role: Role } | null;
-  workspace: { id: string; name: string; timezone: string };
-  csrf_token: string | null;
-  expires_at: string | null;
-}
+type Json<R> = R extends { content: { 'application/json': infer J } } ? J : never;
+type Responses<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { responses: infer R } ? R : never;
+/** What `M P` answers with, for one of its statuses (200 unless given): also for a page's one-off answers. */
+export type Res<P extends keyof paths, M extends keyof paths[P], S extends keyof Responses<P, M> = 200 & keyof Responses<P, M>> =
+  Json<Responses<P, M>[S]>;
+/** One item of what `GET P` answers in its `data` array. */
+type Item<P extends keyof paths> = Res<P, 'get' & keyof paths[P]> extends { data: (infer T)[] } ? T : never;
 
-export type AttributeType = 'string' | 'number' | 'boolean' | 'date' | 'datetime';
-export interface Attribute {
-  name: string;
-  type: AttributeType;
-  label: string;
-  standard: boolean;
-  derived: boolean;
-}
+/** GET /v1/session: user, workspace and token all null when no one is signed in. */
+export type SessionAnswer = Res<'/v1/session', 'get'>;
+/** A signed-in session: what signing in answers, and GET once someone is. */
+export type Session = Res<'/v1/session', 'post'>;
+export type Role = NonNullable<Session['user']>['role'];
 
-export interface Identifier {
-  kind: 'external_id' | 'email' | 'phone' | 'anonymous_id';
-  value: string;
-}
-export interface Profile {
-  id: string;
-  external_id: string | null;
-  identifiers: Identifier[];
-  attributes: Record<string, unknown>;
-  created_at: string;
-  updated_at: string;
-}
-export interface TrackedEvent {
-  message_id: string;
-  name: string;
-  ts: string;
-  properties: Record<string, unknown>;
-  context: Record<string, unknown> | null;
-  received_at: string;
-}
-export interface ProfileDetail extends Profile {
-  tags: string[];
-  lists: { id: string; name: string }[];
-  consent: Record<string, { status: string; source: string; updated_at: string }>;
-  events: TrackedEvent[];
-}
+export type Attribute = Item<'/v1/attributes'>;
+export type AttributeType = Attribute['type'];
+
+export type Profile = Item<'/v1/profiles'>;
+export type Identifier = Profile['identifiers'][number];
+export type TrackedEvent = Item<'/v1/profiles/{id}/events'>;
+export type ProfileDetail = Res<'/v1/profiles/{id}', 'get'>;
+
+/** A cursor page of T: `{ data, next_cursor }`, with `total` where the list is filtered or offset. */
 export interface Page<T> {
   data: T[];
   next_cursor: string | null;
   total?: number;
 }
 
-export interface Tag {
-  id: string;
-  name: string;
-  profile_count: number;
-  created_at: string;
-}
-export interface List {
-  id: string;
-  name: string;
-  description: string | null;
-  member_count: number;
-  created_at: string;
-  updated_at: string;
-}
-export interface ListMember {
-  profile_id: string;
-  external_id: string | null;
-  email: string | null;
-  phone: string | null;
-  first_name: string | null;
-  last_name: string | null;
-  added_at?: string;
-  entered_at?: string | null;
-}
-export interface EventName {
-  name: string;
-  count: number;
-  first_seen_at: string;
-  last_seen_at: string;
-  property_names: string[];
-}
-export interface Channel {
-  name: string;
-  label: string | null;
-  builtin: boolean;
-  subscribers: number;
-  created_at: string | null;
-}
-export interface Consent {
-  channel: string;
-  status: 'subscribed' | 'unsubscribed' | 'none';
-  source: string | null;
-  updated_at: string | null;
-}
-export interface PrivacyLogLine {
-  id: string;
-  kind: string;
-  channel: string | null;
-  old_value: string;
-  new_value: string;
-  source: string;
-  actor: { kind: string; id?: string };
-  note: string | null;
-  at: string;
-}
+export type Tag = Item<'/v1/tags'>;
+export type List = Item<'/v1/lists'>;
+export type ListMember = Item<'/v1/lists/{id}/members'>;
+export type SegmentMember = Item<'/v1/segments/{id}/members'>;
+export type EventName = Item<'/v1/event-names'>;
+export type Channel = Item<'/v1/channels'>;
+export type Consent = Item<'/v1/profiles/{id}/consent'>;
+export type PrivacyLogLine = Item<'/v1/profiles/{id}/privacy-log'>;
 
-export interface Segment {
-  id: string;
-  name: string;
-  description: string | null;
-  rule: unknown;
-  predefined: boolean;
-  version: number;
-  member_count: number;
-  status: 'ready' | 'building' | 'invalid';
-  used_by: { kind: string; id: string; name: string; active: boolean }[];
-  created_at: string;
-  updated_at: string;
-}
-export interface Preview {
-  count: number;
-  sample: { id: string; external_id: string | null; email: string | null; first_name: string | null; last_name: string | null }[];
-}
-export interface ExplainNode {
-  kind: string;
-  path: string;
-  result: boolean;
-  detail: string;
-  segment_name?: string;
-  children?: ExplainNode[];
-}
-export interface Explain {
-  segment_id: string;
-  profile_id: string;
-  at: string;
-  result: boolean;
-  explanation: ExplainNode;
-}
-export interface HistoryPoint {
-  start: string;
-  stop: string;
-  size: number;
-  entered: number;
-  exited: number;
-}
+export type Segment = Item<'/v1/segments'>;
+export type Preview = Res<'/v1/segments/preview', 'post'>;
+export type ExplainNode = components['schemas']['ExplainNode'];
+export type Explain = Res<'/v1/segments/{id}/explain/{profileId}', 'get'>;
+export type HistoryPoint = Res<'/v1/segments/{id}/history', 'get'>['data'][number];
 
-export interface DncEntry {
-  id: string;
-  contact: string;
-  contact_kind: 'email' | 'phone';
-  channel: string | null;
-  sender: string | null;
-  source: string;
-  added_at: string;
-}
-export interface DncImportReport {
-  dry_run: boolean;
-  file: { name: string; format: string; entry?: string; ignored_entries: string[] };
-  rows: number;
-  added: number;
-  duplicate: number;
-  invalid: number;
-  blank: number;
-  invalid_rows: { row: number; reason: string; value: string }[];
-  sample: { row: number; contact: string; channel: string | null; sender: string | null }[];
-  warnings: string[];
-}
+export type DncEntry = Item<'/v1/dnc'>;
+export type DncImportReport = Res<'/v1/dnc/import', 'post'>;
+/** The answer to adding one contact: 201 added, or 200 when it was already listed. */
+export type DncAdded = Res<'/v1/dnc', 'post', 201> | Extract<Res<'/v1/dnc', 'post'>, { status: 'duplicate' }>;
 
-export interface Workspace {
-  id: string;
-  name: string;
-  timezone: string;
-  settings: Record<string, unknown>;
-  created_at: string;
-}
-export interface ApiKey {
-  id: string;
-  kind: 'secret' | 'write';
-  name: string;
-  prefix: string;
-  created_at: string;
-  revoked_at: string | null;
-  key?: string;
-}
-export interface User {
-  id: string;
-  email: string;
-  name: string | null;
-  role: Role;
-  created_at: string;
-  updated_at: string;
-  last_sign_in_at: string | null;
-}
-export interface BulkCounts {
-  changed: number;
-  unchanged: number;
-  invalid: number;
-}
+export type Workspace = Res<'/v1/workspace', 'get'>;
+export type ApiKey = Item<'/v1/keys'>;
+/** The answer to creating a key: the key itself, shown this once. */
+export type NewApiKey = Res<'/v1/keys', 'post', 201>;
+export type User = Item<'/v1/users'>;
 
 /** A background job (a bulk change over 10,000 profiles), GET /v1/jobs/{id}. */
-export interface Job {
-  id: string;
-  kind: string;
-  status: 'queued' | 'running' | 'succeeded' | 'failed';
-  progress: { processed: number; total: number };
-  counts: BulkCounts;
-  error: string | null;
-}
+export type Job = Res<'/v1/jobs/{id}', 'get'>;
+/** What a bulk tag / list change did, in one transaction (200) or as the counts of its job. */
+export type BulkCounts = Res<'/v1/tags/{id}/profiles', 'post'>;
 
 /** A segment a profile is in, GET /v1/profiles/{id}/segments. */
-export interface ProfileSegment {
-  id: string;
-  name: string;
-  predefined: boolean;
-  status: 'ready' | 'building';
-  entered_at: string | null;
-}
+export type ProfileSegment = Item<'/v1/profiles/{id}/segments'>;
 
 /** Profile imports (docs/imports.md). */
-export type ImportStatus = 'analyzing' | 'ready' | 'running' | 'done' | 'failed' | 'cancelled';
-export type ImportTarget =
-  | { kind: 'identifier'; identifier: 'email' | 'phone' | 'external_id' }
-  | { kind: 'attribute'; name: string; type?: AttributeType; date_order?: 'dmy' | 'mdy' }
-  | { kind: 'tag'; name?: string }
-  | { kind: 'tags' }
-  | { kind: 'consent'; channel: string }
-  | { kind: 'skip' };
-export type FitKind = 'number' | 'boolean' | 'date' | 'datetime' | 'email' | 'phone' | 'tag' | 'consent';
-export interface ImportColumn {
-  index: number;
-  name: string;
-  facts: {
-    non_empty: number;
-    fits: Record<FitKind, number>;
-    date_order: 'dmy' | 'mdy';
-    date_order_proved: boolean;
-    inferred_type: AttributeType;
-    phone_like: number;
-    examples: string[];
-  };
-  suggestion: { target: ImportTarget; invalid: number; note?: string };
-}
-export interface ImportAnalysis {
-  file: { name: string; format: string; entry?: string; ignored_entries: string[] };
-  encoding: string | null;
-  delimiter: string | null;
-  sheet: string | null;
-  skip_rows: number;
-  header_row: number | null;
-  data_after: number;
-  rows: number;
-  blank_rows: number;
-  broken_rows: number;
-  columns: ImportColumn[];
-  preview: { row: number; cells: string[] }[];
-  warnings: string[];
-}
-export interface Import {
-  id: string;
-  status: ImportStatus;
-  file: { name: string; size: number };
-  options: { delimiter?: string; encoding: string; sheet?: string; skip_rows: number; header: string };
-  analysis?: ImportAnalysis | null;
-  settings: {
-    mode: 'upsert' | 'create-only' | 'update-only';
-    empty_cells: 'leave' | 'clear';
-    mapping: Record<string, string>;
-    list: { id: string; name: string } | null;
-    tags: string[];
-    default_tag: string | null;
-  } | null;
-  progress: { rows_total: number | null; rows_read: number; percent: number | null; rows_per_second: number | null; eta_seconds: number | null };
-  counts: { read: number; created: number; updated: number; unchanged: number; rejected: number };
-  rejected_rows_url: string;
-  error: string | null;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-}
-export interface ImportRejection {
-  row: number;
-  column: string | null;
-  reason: string;
-  cells: string[];
-}
+export type Import = Res<'/v1/imports/{id}', 'get'>;
+export type ImportStatus = Import['status'];
+export type ImportAnalysis = NonNullable<Import['analysis']>;
+export type ImportColumn = ImportAnalysis['columns'][number];
+export type ImportTarget = ImportColumn['suggestion']['target'];
+export type FitKind = keyof ImportColumn['facts']['fits'];
+export type ImportRejection = Item<'/v1/imports/{id}/rejections'>;
 
-export type WebhookEvent = 'segment.entered' | 'segment.exited';
-export interface Webhook {
-  id: string;
-  url: string;
-  description: string | null;
-  events: WebhookEvent[];
-  /** null: every segment. */
-  segment_ids: string[] | null;
-  active: boolean;
-  created_at: string;
-  updated_at: string;
-  /** Only in the answer to the create, once. */
-  secret?: string;
-}
-export interface WebhookDelivery {
-  id: string;
-  event: WebhookEvent | 'ping';
-  transition_id: string | null;
-  status: 'pending' | 'succeeded' | 'failed';
-  attempts: number;
-  next_attempt_at: string | null;
-  last_attempt_at: string | null;
-  last_status: number | null;
-  last_error: string | null;
-  created_at: string;
-  delivered_at: string | null;
-  payload: unknown;
-}
+export type Webhook = Item<'/v1/webhooks'>;
+/** The answer to creating a webhook: with its signing secret, shown this once. */
+export type NewWebhook = Res<'/v1/webhooks', 'post', 201>;
+export type WebhookEvent = Webhook['events'][number];
+export type WebhookDelivery = Item<'/v1/webhooks/{id}/deliveries'>;
+
+// Page<T> is the console's own name; these fail to compile if a paged route stops fitting it.
+type Fits<A extends B, B> = A;
+type CheckedPages = [
+  Fits<Res<'/v1/profiles', 'get'>, Page<Profile>>,
+  Fits<Res<'/v1/segments', 'get'>, Page<Segment>>,
+  Fits<Res<'/v1/dnc', 'get'>, Page<DncEntry>>,
+  Fits<Res<'/v1/profiles/{id}/events', 'get'>, Page<TrackedEvent>>,
+  Fits<Res<'/v1/profiles/{id}/privacy-log', 'get'>, Page<PrivacyLogLine>>,
+  Fits<Res<'/v1/webhooks/{id}/deliveries', 'get'>, Page<WebhookDelivery>>,
+  Fits<Res<'/v1/lists/{id}/members', 'get'>, Page<ListMember>>,
+  Fits<Res<'/v1/segments/{id}/members', 'get'>, Page<SegmentMember>>,
+];

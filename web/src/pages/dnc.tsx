@@ -6,7 +6,7 @@ import { api, get, qs } from '../api.ts';
 import { fmtDateTime, fmtNumber } from '../format.ts';
 import { useChannels } from '../queries.ts';
 import { useCan } from '../session.tsx';
-import type { DncEntry, DncImportReport, Page } from '../types.ts';
+import type { DncAdded, DncEntry, DncImportReport, Page, Res } from '../types.ts';
 import { DataTable } from '../ui/data-table.tsx';
 import { FileDrop } from '../ui/file-drop.tsx';
 import { useDebounced } from '../ui/hooks.ts';
@@ -54,7 +54,7 @@ export function DncPage() {
     placeholderData: keepPreviousData,
   });
   const remove = useMutation({
-    mutationFn: (ids: string[]) => api<{ removed: number }>('POST', '/v1/dnc/remove', { ids }),
+    mutationFn: (ids: string[]) => api<Res<'/v1/dnc/remove', 'post'>>('POST', '/v1/dnc/remove', { ids }),
     onSuccess: (r) => { toast(`Removed ${fmtNumber(r.removed)} entries`); setSelection({}); return client.invalidateQueries({ queryKey: ['dnc'] }); },
     onError: (e) => toast(e.message, 'error'),
   });
@@ -134,7 +134,7 @@ function AddDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const toast = useToast();
   const [form, setForm] = useState({ contact: '', channel: '', sender: '' });
   const add = useMutation({
-    mutationFn: () => api<{ status: string }>('POST', '/v1/dnc', { contact: form.contact, channel: form.channel || null, sender: form.sender.trim() || null }),
+    mutationFn: () => api<DncAdded>('POST', '/v1/dnc', { contact: form.contact, channel: form.channel || null, sender: form.sender.trim() || null }),
     onSuccess: (r) => {
       toast(r.status === 'duplicate' ? 'Already on the list' : `Added ${form.contact}`);
       setForm({ contact: '', channel: '', sender: '' });

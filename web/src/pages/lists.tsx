@@ -5,7 +5,7 @@ import { api, get } from '../api.ts';
 import { fmtDateTime, fmtNumber } from '../format.ts';
 import { useLists } from '../queries.ts';
 import { useCan } from '../session.tsx';
-import type { List } from '../types.ts';
+import type { List, Res } from '../types.ts';
 import { Modal } from '../ui/modal.tsx';
 import { Empty, ErrorBox, Loading, PageHeader } from '../ui/states.tsx';
 import { useToast } from '../ui/toast.tsx';
@@ -72,7 +72,7 @@ export function ListPage() {
     onSuccess: () => { toast('List deleted'); void client.invalidateQueries({ queryKey: ['lists'] }); navigate('/lists'); },
   });
   const removeMembers = useMutation({
-    mutationFn: (ids: string[]) => api<{ changed: number }>('DELETE', `/v1/lists/${id}/members`, { profile_ids: ids }),
+    mutationFn: (ids: string[]) => api<Res<'/v1/lists/{id}/members', 'delete'>>('DELETE', `/v1/lists/${id}/members`, { profile_ids: ids }),
     onSuccess: (r) => {
       toast(`Removed ${fmtNumber(r.changed)} from the list`);
       for (const key of [['list', id], ['lists'], ['members', `/v1/lists/${id}`]]) void client.invalidateQueries({ queryKey: key });

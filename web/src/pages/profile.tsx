@@ -4,7 +4,7 @@ import { useNavigate, useParams } from 'react-router';
 import { api, get } from '../api.ts';
 import { fmtDateTime, personName } from '../format.ts';
 import { useCan } from '../session.tsx';
-import type { ProfileDetail } from '../types.ts';
+import type { ProfileDetail, Res } from '../types.ts';
 import { Modal } from '../ui/modal.tsx';
 import { ErrorBox, Loading, PageHeader } from '../ui/states.tsx';
 import { useToast } from '../ui/toast.tsx';
@@ -60,7 +60,7 @@ function EraseDialog({ open, onClose, profile }: { open: boolean; onClose: () =>
   const client = useQueryClient();
   const toast = useToast();
   const erase = useMutation({
-    mutationFn: () => api<{ deleted: Record<string, number> }>('DELETE', `/v1/profiles/${profile.id}`),
+    mutationFn: () => api<Res<'/v1/profiles/{id}', 'delete'>>('DELETE', `/v1/profiles/${profile.id}`),
     onSuccess: () => {
       toast('Profile erased');
       client.removeQueries({ queryKey: ['profile', profile.id] });

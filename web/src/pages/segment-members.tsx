@@ -4,10 +4,14 @@ import { useMemo, useState, type ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { get, qs } from '../api.ts';
 import { downloadCsv, fmtDateTime, personName } from '../format.ts';
-import type { ListMember, Page } from '../types.ts';
+import type { ListMember, Page, SegmentMember } from '../types.ts';
 import { BulkActions } from '../ui/bulk-actions.tsx';
 import { CursorPager, DataTable } from '../ui/data-table.tsx';
 import { Empty, ErrorBox, Loading } from '../ui/states.tsx';
+
+/** A list's member row has added_at, a segment's entered_at (null while the segment is building). */
+type Member = ListMember | SegmentMember;
+const memberSince = (m: Member) => ('added_at' in m ? m.added_at : m.entered_at);
 
 /**
  * Members of a segment or a list, page by page, with selection and the server's CSV export of all of them.
@@ -23,15 +27,15 @@ export function MembersTable({ base, exportName, dateField, dateLabel, selection
   const cursor = cursors[cursors.length - 1];
   const members = useQuery({
     queryKey: ['members', base, cursor],
-    queryFn: ({ signal }) => get<Page<ListMember>>(`${base}/members${qs({ cursor, limit: 50 })}`, signal),
+    queryFn: ({ signal }) => get<Page<Member>>(`${base}/members${qs({ cursor, limit: 50 })}`, signal),
     placeholderData: keepPreviousData,
   });
-  const columns = useMemo<ColumnDef<ListMember, any>[]>(() => [
+  const columns = useMemo<ColumnDef<Member, any>[]>(() => [
     { id: 'name', header: 'Name', cell: ({ row }) => <Link to={`/people/${row.original.profile_id}`} onClick={(e) => e.stopPropagation()}>{personName(row.original)}</Link> },
     { id: 'email', header: 'Email', cell: ({ row }) => row.original.email ?? '—' },
     { id: 'phone', header: 'Phone', cell: ({ row }) => row.original.phone ?? '—' },
     { id: 'external_id', header: 'External id', cell: ({ row }) => row.original.external_id ?? '—' },
-    { id: dateField, header: dateLabel, cell: ({ row }) => fmtDateTime(row.original[dateField]) },
+    { id: dateField, header: dateLabel, cell: ({ row }) => fmtDateTime(memberSince(row.original)) },
   ], [dateField, dateLabel]);
   const rows = members.data?.data ?? [];
   const selected = rows.filter((r) => selection[r.profile_id]);

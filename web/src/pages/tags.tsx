@@ -5,7 +5,7 @@ import { api } from '../api.ts';
 import { fmtDateTime, fmtNumber } from '../format.ts';
 import { useTags } from '../queries.ts';
 import { useCan } from '../session.tsx';
-import type { Tag } from '../types.ts';
+import type { Res, Tag } from '../types.ts';
 import { Modal } from '../ui/modal.tsx';
 import { Empty, ErrorBox, Loading, PageHeader } from '../ui/states.tsx';
 import { useToast } from '../ui/toast.tsx';
@@ -23,7 +23,7 @@ export function TagsPage() {
     onSuccess: (t) => { setName(''); toast(`Created tag "${t.name}"`); return client.invalidateQueries({ queryKey: ['tags'] }); },
   });
   const remove = useMutation({
-    mutationFn: (t: Tag) => api<{ profiles_untagged: number }>('DELETE', `/v1/tags/${t.id}`),
+    mutationFn: (t: Tag) => api<Res<'/v1/tags/{id}', 'delete'>>('DELETE', `/v1/tags/${t.id}`),
     onSuccess: (r, t) => { setDeleting(null); toast(`Deleted "${t.name}" (removed from ${fmtNumber(r.profiles_untagged)} profiles)`); return client.invalidateQueries({ queryKey: ['tags'] }); },
   });
   const shown = (tags.data ?? []).filter((t) => t.name.toLowerCase().includes(filter.toLowerCase()));

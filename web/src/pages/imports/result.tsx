@@ -2,7 +2,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { errorMessage, get } from '../../api.ts';
 import { fmtDateTime, fmtNumber } from '../../format.ts';
-import type { Import, ImportRejection } from '../../types.ts';
+import type { Import, ImportRejection, Res } from '../../types.ts';
 import { downloadFrom } from '../../ui/download.ts';
 import { ErrorBox, Loading } from '../../ui/states.tsx';
 import { useToast } from '../../ui/toast.tsx';
@@ -42,7 +42,7 @@ function RejectedRows({ imp }: { imp: Import }) {
   const rows = useInfiniteQuery({
     queryKey: ['import', imp.id, 'rejections'],
     queryFn: ({ signal, pageParam }) =>
-      get<{ data: ImportRejection[]; next_after: number | null }>(`/v1/imports/${imp.id}/rejections?limit=${PAGE}&after=${pageParam}`, signal),
+      get<Res<'/v1/imports/{id}/rejections', 'get'>>(`/v1/imports/${imp.id}/rejections?limit=${PAGE}&after=${pageParam}`, signal),
     initialPageParam: 0,
     getNextPageParam: (last) => last.next_after ?? undefined,
   });

@@ -6,7 +6,7 @@ import { ExplainTree } from '../../builder/explain-tree.tsx';
 import { useAllSegments, useLists, useTags } from '../../queries.ts';
 import { useCan } from '../../session.tsx';
 import { fmtDateTime } from '../../format.ts';
-import type { DncEntry, Explain, List, ProfileDetail, ProfileSegment, Tag } from '../../types.ts';
+import type { Explain, List, ProfileDetail, ProfileSegment, Res, Tag } from '../../types.ts';
 import { Modal } from '../../ui/modal.tsx';
 import { ErrorBox, Loading } from '../../ui/states.tsx';
 
@@ -92,7 +92,7 @@ export function DncCard({ profile }: { profile: ProfileDetail }) {
   const checks = useQueries({
     queries: contacts.map((c) => ({
       queryKey: ['dnc-check', c],
-      queryFn: ({ signal }: { signal: AbortSignal }) => get<{ listed: boolean; entries: DncEntry[] }>(`/v1/dnc/check${qs({ contact: c })}`, signal),
+      queryFn: ({ signal }: { signal: AbortSignal }) => get<Res<'/v1/dnc/check', 'get'>>(`/v1/dnc/check${qs({ contact: c })}`, signal),
     })),
   });
   return (

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { api, get } from '../../api.ts';
 import { fmtDateTime } from '../../format.ts';
 import { useCan } from '../../session.tsx';
-import type { ApiKey } from '../../types.ts';
+import type { ApiKey, NewApiKey } from '../../types.ts';
 import { ErrorBox, Loading } from '../../ui/states.tsx';
 import { SecretOnce } from './secret-once.tsx';
 
@@ -13,9 +13,9 @@ export function KeysCard() {
   const client = useQueryClient();
   const keys = useQuery({ queryKey: ['keys'], queryFn: ({ signal }) => get<{ data: ApiKey[] }>('/v1/keys', signal).then((r) => r.data) });
   const [form, setForm] = useState({ name: '', kind: 'secret' as 'secret' | 'write' });
-  const [created, setCreated] = useState<ApiKey | null>(null);
+  const [created, setCreated] = useState<NewApiKey | null>(null);
   const create = useMutation({
-    mutationFn: () => api<ApiKey>('POST', '/v1/keys', form),
+    mutationFn: () => api<NewApiKey>('POST', '/v1/keys', form),
     onSuccess: (k) => { setCreated(k); setForm({ name: '', kind: 'secret' }); return client.invalidateQueries({ queryKey: ['keys'] }); },
   });
   const revoke = useMutation({

@@ -14,7 +14,8 @@ const PAGE = 25;
 const POLL_MS = 3000;
 
 /** A webhook's delivery log, newest first: status, attempts, the receiver's answer, the next retry, the payload. */
-export function DeliveryLog({ webhookId }: { webhookId: string }) {
+/** `paused`: stop polling (while the webhook is being deleted, a poll would ask for a log that is gone). */
+export function DeliveryLog({ webhookId, paused = false }: { webhookId: string; paused?: boolean }) {
   const can = useCan();
   const client = useQueryClient();
   const toast = useToast();
@@ -25,7 +26,8 @@ export function DeliveryLog({ webhookId }: { webhookId: string }) {
   const log = useQuery({
     queryKey: ['webhook-deliveries', webhookId, status, cursor],
     queryFn: ({ signal }) => get<Page<WebhookDelivery>>(`/v1/webhooks/${webhookId}/deliveries${qs({ status, cursor, limit: PAGE })}`, signal),
-    refetchInterval: POLL_MS,
+    refetchInterval: paused ? false : POLL_MS,
+    enabled: !paused,
   });
   const retry = useMutation({
     mutationFn: (d: WebhookDelivery) => api<WebhookDelivery>('POST', `/v1/webhooks/${webhookId}/deliveries/${d.id}/retry`),

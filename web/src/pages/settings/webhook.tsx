@@ -16,20 +16,22 @@ import { ActiveBadge, SegmentNames, useSetActive } from './webhooks.tsx';
 export function WebhookSettings() {
   const { id = '' } = useParams();
   const webhook = useQuery({ queryKey: ['webhooks', id], queryFn: ({ signal }) => get<Webhook>(`/v1/webhooks/${id}`, signal) });
+  // While the webhook is being deleted the log stops polling: a poll answered after the delete would be a 404.
+  const [removing, setRemoving] = useState(false);
   return (
     <>
       <p className="small"><Link to="/settings/webhooks">← All webhooks</Link></p>
       {webhook.isPending ? <Loading /> : webhook.error ? <ErrorBox error={webhook.error} retry={() => webhook.refetch()} /> : (
         <>
-          <WebhookCard webhook={webhook.data} />
-          <DeliveryLog webhookId={webhook.data.id} />
+          <WebhookCard webhook={webhook.data} onRemoving={setRemoving} />
+          <DeliveryLog webhookId={webhook.data.id} paused={removing} />
         </>
       )}
     </>
   );
 }
 
-function WebhookCard({ webhook: w }: { webhook: Webhook }) {
+function WebhookCard({ webhook: w, onRemoving }: { webhook: Webhook; onRemoving: (removing: boolean) => void }) {
   const can = useCan();
   const client = useQueryClient();
   const toast = useToast();
@@ -50,6 +52,11 @@ function WebhookCard({ webhook: w }: { webhook: Webhook }) {
   });
   const remove = useMutation({
     mutationFn: () => api('DELETE', `/v1/webhooks/${w.id}`),
+    onMutate: async () => {
+      onRemoving(true);
+      await client.cancelQueries({ queryKey: ['webhook-deliveries', w.id] });
+    },
+    onError: () => onRemoving(false),
     onSuccess: async () => {
       toast('Webhook deleted');
       // Leave first: a query still watched here would refetch the deleted webhook (a 404).

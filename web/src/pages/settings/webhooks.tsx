@@ -5,7 +5,7 @@ import { api, get } from '../../api.ts';
 import { fmtDateTime } from '../../format.ts';
 import { useAllSegments } from '../../queries.ts';
 import { useCan } from '../../session.tsx';
-import type { Webhook } from '../../types.ts';
+import type { NewWebhook, Webhook } from '../../types.ts';
 import { Modal } from '../../ui/modal.tsx';
 import { Empty, ErrorBox, Loading } from '../../ui/states.tsx';
 import { useToast } from '../../ui/toast.tsx';
@@ -42,7 +42,7 @@ export function WebhooksSettings() {
   const [adding, setAdding] = useState(false);
   const [secret, setSecret] = useState<string | undefined>();
   const create = useMutation({
-    mutationFn: (body: WebhookBody) => api<Webhook>('POST', '/v1/webhooks', body),
+    mutationFn: (body: WebhookBody) => api<NewWebhook>('POST', '/v1/webhooks', body),
     onSuccess: (w) => { setAdding(false); setSecret(w.secret); return client.invalidateQueries({ queryKey: ['webhooks'] }); },
   });
   return (
