@@ -1,14 +1,14 @@
 /**
  * The derived `age` in SQL. A comparison or an equality on whole years is a range of birth days, found
  * in JS with the same ageOn the in-memory evaluator uses, and tested as a day range on the stored
- * birthdate (sql/temporal.ts dayInRangesSql: a text range an index on the birthdate can serve). Any
- * other test reads the age computed per row, as a jsonb number.
+ * birthdate (birthDaysSql: the birth_day column, or a text range on the jsonb; indexes serve both).
+ * Any other test reads the age computed per row, as a jsonb number.
  */
 import { isLeapYear, addDays, daysInMonth, formatDay, splitDay } from '../time/calendar.ts';
 import { ageOn, type DayRange } from '../time/boundaries.ts';
 import type { ValueTest } from '../types.ts';
 import type { SqlEnv } from './context.ts';
-import { daySql, dayInRangesSql } from './temporal.ts';
+import { daySql, dayColumnInRangesSql, dayInRangesSql } from './temporal.ts';
 import { valueTestSql } from './value-test.ts';
 
 const BIRTHDATE = `(p.attributes -> 'birthdate')`;
@@ -76,6 +76,12 @@ function birthRanges(test: ValueTest, today: string): DayRange[] | undefined {
   return undefined;
 }
 
+/** Whether birthdate's calendar day is in `ranges`: on the stored birth_day when the compile reads hot columns. */
+export function birthDaysSql(ranges: readonly DayRange[], q: SqlEnv): string {
+  const column = q.hot('birth_day');
+  return column === undefined ? dayInRangesSql({ s: BIRTHDATE_TEXT, ranges, q }) : dayColumnInRangesSql({ column, ranges, q });
+}
+
 /** The age as a jsonb number (NULL without a usable birthdate), as in eval/compile.ts ageValue. */
 function ageValueSql(q: SqlEnv): string {
   const today = q.time.today;
@@ -100,12 +106,12 @@ export function ageBetweenSql(tests: readonly ValueTest[], q: SqlEnv): string | 
     [lo, hi] = [Math.max(lo, a), Math.min(hi, b)];
   }
   const r = birthDayRange(lo, hi, q.time.today);
-  return dayInRangesSql({ s: BIRTHDATE_TEXT, ranges: r ? [r] : [], q });
+  return birthDaysSql(r ? [r] : [], q);
 }
 
 export function ageSql(test: ValueTest, q: SqlEnv): string {
   const ranges = birthRanges(test, q.time.today);
   if (ranges === undefined) return `(SELECT ${valueTestSql(test, 'age.v', q, false)} FROM (SELECT ${ageValueSql(q)} AS v) age)`;
-  const positive = dayInRangesSql({ s: BIRTHDATE_TEXT, ranges, q });
+  const positive = birthDaysSql(ranges, q);
   return test.kind === 'equals' && test.negate ? `NOT ${positive}` : positive;
 }

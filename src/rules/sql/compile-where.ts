@@ -7,6 +7,7 @@ import type { NodeOf, RuleKind, RuleNode } from '../types.ts';
 import { sqlEnv, type CompileOptions, type SqlEnv } from './context.ts';
 import { ageBetweenSql, ageSql } from './age.ts';
 import { eventSql } from './events.ts';
+import { hotAttributeSql } from './hot-columns.ts';
 import { valueTestSql } from './value-test.ts';
 
 const COMPILERS: { [K in RuleKind]: (node: NodeOf<K>, q: SqlEnv) => string } = {
@@ -23,6 +24,8 @@ const COMPILERS: { [K in RuleKind]: (node: NodeOf<K>, q: SqlEnv) => string } = {
   not: (node, q) => `NOT ${compile(node.rule, q)}`,
   attribute: (node, q) => {
     if (node.derived === 'age') return ageSql(node.test, q);
+    const hot = hotAttributeSql(node, q);
+    if (hot !== undefined) return hot;
     const name = q.bind(node.attribute, 'text');
     return valueTestSql(node.test, `(p.attributes -> ${name})`, q, node.type === 'string', `(p.attributes ->> ${name})`);
   },
@@ -50,7 +53,21 @@ function compile(node: RuleNode, q: SqlEnv): string {
   return (COMPILERS[node.kind] as (n: RuleNode, q: SqlEnv) => string)(node, q);
 }
 
+/**
+ * The rule compiled for the two kinds of rows (hot-columns.ts): `regular` reads the hot columns and
+ * holds only where NOT p.hot_irregular; `all` reads the jsonb and holds on every row. `regular` is
+ * undefined when the rule reads no hot column (then `all` is the whole answer).
+ */
+export function compileSplit(node: RuleNode, opts: CompileOptions): { regular?: string; all: string } {
+  // A dry run first, so that a rule without hot columns binds nothing it does not use.
+  const probe = sqlEnv({ ...opts, param: () => '$0' }, true);
+  compile(node, probe);
+  if (!probe.readsHot) return { all: compile(node, sqlEnv(opts)) };
+  return { regular: compile(node, sqlEnv(opts, true)), all: compile(node, sqlEnv(opts)) };
+}
+
 /** The rule as a SQL boolean over `profiles p`; values go through `opts.param`. */
 export function compileWhere(node: RuleNode, opts: CompileOptions): string {
-  return compile(node, sqlEnv(opts));
+  const { regular, all } = compileSplit(node, opts);
+  return regular === undefined ? all : `((NOT p.hot_irregular AND ${regular}) OR (p.hot_irregular AND ${all}))`;
 }

@@ -5,6 +5,9 @@
  */
 import { timeEnv, type TimeEnv } from '../time/boundaries.ts';
 
+/** The stored generated columns of migration 014 (src/db/migrations/014_hot_attribute_columns.sql). */
+export type HotColumn = 'city_lower' | 'birth_day';
+
 export interface CompileOptions {
   /** The workspace the rule runs in; event subqueries filter on it directly (they are not correlated). */
   readonly workspaceId: string;
@@ -21,9 +24,18 @@ export interface SqlEnv {
   readonly workspace: string;
   /** A placeholder with a cast, e.g. bind('London', 'text') → '$3::text'. */
   bind(value: unknown, type: string): string;
+  /**
+   * The stored column (migration 014) to read for a hot attribute, or undefined when this compile
+   * reads the jsonb. Only valid on regular rows (NOT p.hot_irregular); see hot-columns.ts.
+   */
+  hot(column: HotColumn): string | undefined;
+  /** Whether hot() handed out a column. */
+  readonly readsHot: boolean;
 }
 
-export function sqlEnv(opts: CompileOptions): SqlEnv {
+/** `hot`: read the hot columns (for the regular rows) instead of the jsonb. */
+export function sqlEnv(opts: CompileOptions, hot = false): SqlEnv {
+  let readsHot = false;
   return {
     time: timeEnv({ now: opts.now, timezone: opts.timezone }),
     // Bound on first use: a statement must not carry a parameter its text never names.
@@ -31,6 +43,14 @@ export function sqlEnv(opts: CompileOptions): SqlEnv {
       return `${opts.param(opts.workspaceId)}::uuid`;
     },
     bind: (value, type) => `${opts.param(value)}::${type}`,
+    hot(column) {
+      if (!hot) return undefined;
+      readsHot = true;
+      return `p.${column}`;
+    },
+    get readsHot() {
+      return readsHot;
+    },
   };
 }
 

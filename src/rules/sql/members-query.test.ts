@@ -72,7 +72,7 @@ describe('membersQuery: pinned text and parameters', () => {
   });
 
   test('starts_with is a LIKE on the lower-cased text with %, _ and \\ escaped; lists in their own branch', () => {
-    const q = query({ attribute: 'city', op: 'starts_with', value: 'Lo%_\\' });
+    const q = query({ attribute: 'nick', op: 'starts_with', value: 'Lo%_\\' });
     const s = '(p.attributes ->> $2::text)';
     assert.equal(
       q.sql,
@@ -82,7 +82,34 @@ describe('membersQuery: pinned text and parameters', () => {
         ' AND EXISTS (SELECT 1 FROM jsonb_array_elements((p.attributes -> $2::text)) AS item(v) WHERE COALESCE(' +
         "CASE WHEN jsonb_typeof(item.v) = 'string' THEN lower((item.v #>> '{}')) LIKE $3::text ELSE false END, false))))",
     );
-    assert.deepEqual(q.params, [WS, 'city', 'lo\\%\\_\\\\%']);
+    assert.deepEqual(q.params, [WS, 'nick', 'lo\\%\\_\\\\%']);
+  });
+
+  test('a text test on city counts the regular rows on city_lower and the irregular ones on the jsonb', () => {
+    const q = query({ not: { attribute: 'city', op: 'starts_with', value: 'Lo' } });
+    const s = '(p.attributes ->> $3::text)';
+    assert.equal(
+      q.sql,
+      'SELECT (SELECT count(*) AS count FROM profiles p WHERE p.workspace_id = $1::uuid AND NOT p.hot_irregular' +
+        ' AND NOT (p.city_lower IS NOT NULL AND p.city_lower LIKE $2::text))' +
+        ' + (SELECT count(*) AS count FROM profiles p WHERE p.workspace_id = $1::uuid AND p.hot_irregular AND NOT (' +
+        `(${s} IS NOT NULL AND lower(${s}) LIKE $2::text AND jsonb_typeof((p.attributes -> $3::text)) = 'string')` +
+        ` OR (${s} IS NOT NULL AND lower(${s}) LIKE '[%' AND jsonb_typeof((p.attributes -> $3::text)) = 'array'` +
+        ' AND EXISTS (SELECT 1 FROM jsonb_array_elements((p.attributes -> $3::text)) AS item(v) WHERE COALESCE(' +
+        "CASE WHEN jsonb_typeof(item.v) = 'string' THEN lower((item.v #>> '{}')) LIKE $2::text ELSE false END, false))))) AS count",
+    );
+    assert.deepEqual(q.params, [WS, 'lo%', 'city']);
+    // ids: the same two parts as a UNION ALL, so each keeps its own plan (semi-joins stay joins).
+    const ids = query({ attribute: 'city', op: 'contains', value: 'on' }, 'ids', { limit: 20 });
+    assert.match(ids.sql, /^SELECT m\.profile_id FROM \(SELECT p\.profile_id FROM profiles p WHERE p\.workspace_id = \$1::uuid AND NOT p\.hot_irregular AND \(p\.city_lower IS NOT NULL AND strpos\(p\.city_lower, \$2::text\) > 0\) UNION ALL SELECT p\.profile_id FROM profiles p WHERE p\.workspace_id = \$1::uuid AND p\.hot_irregular AND /);
+    assert.match(ids.sql, / ORDER BY m\.profile_id LIMIT \$4::int$/);
+  });
+
+  test('city under another type, and equality on city, stay on the jsonb', () => {
+    const asNumber: ParseContext = { ...ctx, attributeType: (name) => (name === 'city' ? 'number' : undefined) };
+    const node = parseRule({ attribute: 'city', op: 'gt', value: 3 }, asNumber);
+    assert.ok(!membersQuery({ workspaceId: WS, node, now: NOW, timezone: 'UTC', mode: 'count' }).sql.includes('hot_irregular'));
+    assert.ok(!query({ attribute: 'city', op: 'is', value: 'London' }).sql.includes('hot_irregular'));
   });
 
   test('a referenced segment is inlined; an OR LIST binds one jsonb per value', () => {
@@ -110,13 +137,24 @@ describe('membersQuery: pinned text and parameters', () => {
     assert.ok(!q.sql.includes('SELECT', 10), 'no subquery: the filter stays cheap per row');
   });
 
-  test('age 25–40 is a range of birth days computed in JS (Paris today is 2026-03-15)', () => {
+  test('age 25–40 is a range of birth days computed in JS (Paris today is 2026-03-15), on birth_day for regular rows', () => {
     const q = query({ all: [{ attribute: 'age', op: 'gte', value: 25 }, { attribute: 'age', op: 'lte', value: 40 }] });
-    // Both comparisons become one range: widened for the index, then exact.
-    assert.deepEqual(q.params, [WS, '1985-03-14', '2001-03-18', '1985-03-16', '2001-03-15', 'Europe/Paris']);
+    // Both comparisons become one range: exact on the stored day; on the jsonb widened for the index, then exact.
+    assert.deepEqual(q.params, [WS, '1985-03-16', '2001-03-15', '1985-03-14', '2001-03-18', 'Europe/Paris']);
     const b = "\\(p\\.attributes ->> 'birthdate'\\)";
-    assert.match(q.sql, new RegExp(`^SELECT count\\(\\*\\) AS count FROM profiles p WHERE p\\.workspace_id = \\$1::uuid AND \\(\\(${b} IS NOT NULL` +
-      ` AND ${b} COLLATE "C" >= \\$2::text AND ${b} COLLATE "C" < \\$3::text AND CASE WHEN ${b} COLLATE "C" ~ `));
+    assert.match(q.sql, new RegExp('^SELECT \\(SELECT count\\(\\*\\) AS count FROM profiles p WHERE p\\.workspace_id = \\$1::uuid AND NOT p\\.hot_irregular' +
+      ' AND \\(\\(p\\.birth_day IS NOT NULL AND p\\.birth_day >= \\$2::text AND p\\.birth_day <= \\$3::text\\)\\)\\)' +
+      ' \\+ \\(SELECT count\\(\\*\\) AS count FROM profiles p WHERE p\\.workspace_id = \\$1::uuid AND p\\.hot_irregular AND \\(\\(' +
+      `${b} IS NOT NULL AND ${b} COLLATE "C" >= \\$4::text AND ${b} COLLATE "C" < \\$5::text AND CASE WHEN ${b} COLLATE "C" ~ `));
+  });
+
+  test('a relative date on birthdate reads birth_day; several age ranges stay exact per range', () => {
+    const q = query({ attribute: 'birthdate', op: 'was_within', amount: 1, unit: 'month' });
+    assert.match(q.sql, /NOT p\.hot_irregular AND \(p\.birth_day IS NOT NULL AND p\.birth_day >= \$2::text AND p\.birth_day <= \$3::text\)\)/);
+    assert.deepEqual(q.params.slice(0, 3), [WS, '2026-02-15', '2026-03-15']);
+    const any = query({ attribute: 'age', op: 'is', values: [25, 40] });
+    assert.match(any.sql, /NOT p\.hot_irregular AND \(p\.birth_day IS NOT NULL AND p\.birth_day >= \$2::text AND p\.birth_day <= \$3::text AND \(\(p\.birth_day >= \$4::text AND p\.birth_day <= \$3::text\) OR \(p\.birth_day >= \$2::text AND p\.birth_day <= \$5::text\)\)\)\)/);
+    assert.deepEqual(any.params.slice(0, 5), [WS, '1985-03-16', '2001-03-15', '2000-03-16', '1986-03-15']);
   });
 
   test('a window no event can fall in compiles to a constant', () => {

@@ -97,3 +97,25 @@ export function dayInRangesSql(p: { s: string; ranges: readonly DayRange[]; q: S
   );
   return `(${conds.join(' AND ')})`;
 }
+
+/**
+ * Whether a stored day column (birth_day, migration 014: a valid day or NULL, collation C) falls in one
+ * of `ranges`, never NULL. The outer bounds lead as plain conjuncts so a btree range serves them.
+ */
+export function dayColumnInRangesSql(p: { column: string; ranges: readonly DayRange[]; q: SqlEnv }): string {
+  const { column, ranges, q } = p;
+  if (ranges.length === 0) return 'false';
+  const bounds = (r: { from?: string | undefined; to?: string | undefined }) => [
+    ...(r.from !== undefined ? [`${column} >= ${q.bind(r.from, 'text')}`] : []),
+    ...(r.to !== undefined ? [`${column} <= ${q.bind(r.to, 'text')}`] : []),
+  ];
+  const froms = ranges.map((r) => r.from);
+  const tos = ranges.map((r) => r.to);
+  const outer = bounds({
+    from: froms.every((f) => f !== undefined) ? (froms as string[]).reduce((a, b) => (a < b ? a : b)) : undefined,
+    to: tos.every((t) => t !== undefined) ? (tos as string[]).reduce((a, b) => (a > b ? a : b)) : undefined,
+  });
+  const conds = [`${column} IS NOT NULL`, ...outer];
+  if (ranges.length > 1) conds.push(`(${ranges.map((r) => `(${bounds(r).join(' AND ') || 'true'})`).join(' OR ')})`);
+  return `(${conds.join(' AND ')})`;
+}

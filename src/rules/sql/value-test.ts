@@ -59,10 +59,10 @@ const ITEM: ItemSql = {
 };
 
 /**
- * starts_with as LIKE on the lower-cased text, so an index on lower(attributes ->> name)
- * text_pattern_ops can serve it; `%`, `_` and `\` in the operand are escaped, so they stay plain.
+ * starts_with as LIKE on the lower-cased text `s`, so an index on it (text_pattern_ops) can serve it;
+ * `%`, `_` and `\` in the operand are escaped, so they stay plain. NULL only when `s` is.
  */
-function textMatch(test: Extract<ValueTest, { kind: 'text' }>, s: string, q: SqlEnv): string {
+export function textMatch(test: Extract<ValueTest, { kind: 'text' }>, s: string, q: SqlEnv): string {
   const needle = foldCase(test.text);
   if (test.match === 'starts_with') return `${s} LIKE ${q.bind(`${needle.replace(/[\\%_]/g, '\\$&')}%`, 'text')}`;
   const bound = q.bind(needle, 'text');
