@@ -54,8 +54,11 @@ export interface LoadResult {
 const NAMES = ['page_view', 'screen_view', 'app_launch', 'product_view', 'search', 'add_to_cart', 'session_start', 'purchase', 'email_open', 'push_open'];
 
 function events(job: LoadJob, batch: number, n: number): Record<string, unknown>[] {
+  // Shifted by the run: a later run reusing the build must not send the same users the same events (they
+  // would already be in the segments those events enter, and the run would write few transitions).
+  const shift = Number.parseInt(job.run, 36) % job.users;
   return Array.from({ length: n }, (_, k) => {
-    const i = batch * 1_000_003 + k * 7919 + job.seed * 104_729;
+    const i = batch * 1_000_003 + k * 7919 + job.seed * 104_729 + shift;
     return {
       type: 'track', userId: `u${1 + (i % job.users)}`, event: NAMES[(i >>> 3) % NAMES.length], messageId: randomUUID(),
       properties: { amount: (i % 200) + 0.5 },
