@@ -12,19 +12,18 @@
  * it and goes on from where the clock stopped (`npm run bench -- realtime rebuild` starts over).
  */
 import { Worker } from 'node:worker_threads';
-import pg from 'pg';
 import type { Db } from '../src/db/db.ts';
 import { openDb } from '../src/db/open.ts';
 import { buildApp } from '../src/http/app.ts';
 import { createServices } from '../src/services.ts';
 import type { Clock } from '../src/shared/clock.ts';
 import { newId } from '../src/shared/ids.ts';
+import { databaseExists, databaseUrl, recreateDatabase } from './pg-admin.ts';
 import type { LoadJob, LoadResult } from './realtime-load.ts';
 import { Profile } from './realtime-profile.ts';
 import { benchSegments, PROBE_EVENT, TICK_EVENT } from './realtime-segments.ts';
 import { datasetMarker, generateDataset, specKey, WORKSPACE_ID, type DatasetSpec } from './segments-data.ts';
 
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB_NAME = process.env.BENCH_DB ?? 'audience_bench_realtime';
 const NOW = '2026-03-15T12:00:00Z';
 const SPEC: DatasetSpec = {
@@ -45,20 +44,10 @@ const pct = (xs: number[], p: number) => {
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function admin(sql: string): Promise<unknown[]> {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    return (await c.query(sql)).rows;
-  } finally {
-    await c.end();
-  }
-}
-
 /** The dataset, and an external_id identity per profile so that the tracking API finds them (u1..uN). */
 async function openBenchDb(url: string): Promise<Db> {
   const marker = `${specKey(SPEC)} +identities`;
-  if ((await admin(`SELECT 1 FROM pg_database WHERE datname = '${DB_NAME}'`)).length > 0) {
+  if (await databaseExists(DB_NAME)) {
     const db = await openDb({ kind: 'postgres', url, poolSize: 12 });
     const [row] = await db.query<{ t: string | null }>(`SELECT to_regclass('bench_realtime')::text AS t`);
     if (row?.t && (await db.query<{ spec: string }>('SELECT spec FROM bench_realtime'))[0]?.spec === marker) {
@@ -67,8 +56,7 @@ async function openBenchDb(url: string): Promise<Db> {
     }
     await db.close();
   }
-  await admin(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-  await admin(`CREATE DATABASE ${DB_NAME}`);
+  await recreateDatabase(DB_NAME);
   const db = await openDb({ kind: 'postgres', url, poolSize: 12 });
   log(`generating ${fmt(SPEC.profiles)} profiles and ${fmt(SPEC.events)} events in ${DB_NAME}`);
   const t = performance.now();
@@ -120,8 +108,7 @@ function load(job: LoadJob): Promise<LoadResult> {
  * 'flood' or 'paced' runs only that part. BENCH_PROFILE=1 adds where the time went (realtime-profile.ts).
  */
 export async function runRealtimeBench(step?: string): Promise<void> {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${DB_NAME}`;
+  const url = new URL(databaseUrl(DB_NAME));
   log(`realtime bench: Node ${process.version}, PostgreSQL at ${url.host}; clock starts at ${NOW} and runs at real speed`);
   const db = await openBenchDb(url.toString());
   if (step === 'prepare') return db.close();
