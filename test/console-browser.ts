@@ -35,6 +35,24 @@ export function ensureConsoleBuilt(): void {
   }, 0);
   const sources = Math.max(newest(join(ROOT, 'web/src')), statSync(join(ROOT, 'web/index.html')).mtimeMs, statSync(join(ROOT, 'web/vite.config.ts')).mtimeMs);
   if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
+  // One build at a time across the suites running side by side: the others wait for it, then find it fresh.
+  const lock = join(ROOT, 'web/.dist-build-lock');
+  try {
+    mkdirSync(lock);
+  } catch {
+    const waitUntil = Date.now() + 300_000;
+    while (existsSync(lock) && Date.now() < waitUntil) execFileSync('sleep', ['0.5']);
+    rmSync(lock, { recursive: true, force: true });
+    return ensureConsoleBuilt();
+  }
+  try {
+    build(ROOT);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function build(ROOT: string): void {
   const out = join(ROOT, `web/dist.build-${process.pid}`);
   const old = join(ROOT, `web/dist.old-${process.pid}`);
   execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', 'web', '--logLevel', 'warn', '--outDir', out, '--emptyOutDir'], { cwd: ROOT, stdio: 'inherit' });
@@ -111,3 +129,7 @@ export async function openConsole(s: TestServer, opts: { expectedStatuses?: numb
     },
   };
 }
+
+// Built when a suite imports this module, before its server starts: a server only serves a console
+// that existed when it started.
+if (!skipBrowser) ensureConsoleBuilt();

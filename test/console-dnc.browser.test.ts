@@ -58,9 +58,11 @@ describe('Do-Not-Contact page in Chromium', { skip: skipBrowser }, () => {
     await page.getByText('2 entries match').waitFor();
     await page.getByRole('button', { name: /^Contact/ }).click();
     await page.locator('th[aria-sort="ascending"]').waitFor();
+    await page.locator('table tbody tr').first().getByRole('cell', { name: 'ann@example.com' }).waitFor(); // the sorted page has arrived
     assert.deepEqual(await contacts(page), ['ann@example.com', 'cy@example.com']);
     await page.getByRole('button', { name: /^Contact/ }).click();
     await page.locator('th[aria-sort="descending"]').waitFor();
+    await page.locator('table tbody tr').first().getByRole('cell', { name: 'cy@example.com' }).waitFor();
     assert.deepEqual(await contacts(page), ['cy@example.com', 'ann@example.com']);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
